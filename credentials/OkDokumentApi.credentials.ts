@@ -1,0 +1,117 @@
+import type {
+	IAuthenticateGeneric,
+	ICredentialTestRequest,
+	ICredentialType,
+	Icon,
+	INodeProperties,
+} from 'n8n-workflow';
+
+/** Hosts of the two public OKdokument environments (see README, "Credentials"). */
+export const OKDOKUMENT_ENVIRONMENT_URLS = {
+	production: 'https://api.okdokument.com',
+	development: 'https://apidev.okdokument.com',
+} as const;
+
+/**
+ * The credential test runs inside n8n without our code, so the base URL has to be
+ * an expression; it mirrors `resolveBaseUrl` in the node's transport.
+ */
+const baseUrlExpression =
+	'={{ $credentials.environment === "custom"' +
+	' ? String($credentials.baseUrl).trim().replace(/\\/+$/, "")' +
+	` : $credentials.environment === "development" ? "${OKDOKUMENT_ENVIRONMENT_URLS.development}"` +
+	` : "${OKDOKUMENT_ENVIRONMENT_URLS.production}" }}`;
+
+export class OkDokumentApi implements ICredentialType {
+	name = 'okDokumentApi';
+
+	displayName = 'OKdokument API';
+
+	icon: Icon = {
+		light: 'file:../nodes/OkDokument/okdokument.svg',
+		dark: 'file:../nodes/OkDokument/okdokument.dark.svg',
+	};
+
+	documentationUrl =
+		'https://github.com/okdokument-n8n/n8n-nodes-okdokument/blob/main/README.md#credentials';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'API Key',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description:
+				'The API key OKdokument issued for your application. It is sent in the x-api-key header and works only in the environment that issued it.',
+		},
+		{
+			displayName: 'Environment',
+			name: 'environment',
+			type: 'options',
+			options: [
+				{
+					name: 'Production',
+					value: 'production',
+					description: OKDOKUMENT_ENVIRONMENT_URLS.production,
+				},
+				{
+					name: 'Development',
+					value: 'development',
+					description: OKDOKUMENT_ENVIRONMENT_URLS.development,
+				},
+				{
+					name: 'Custom',
+					value: 'custom',
+					description: 'Another base URL, such as a local OKdokument sandbox',
+				},
+			],
+			default: 'production',
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'http://127.0.0.1:8787',
+			description: 'Scheme and host of the OKdokument API, without the /JSON path',
+			displayOptions: { show: { environment: ['custom'] } },
+		},
+	];
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: { 'x-api-key': '={{$credentials.apiKey}}' },
+		},
+	};
+
+	// The API has no "who am I" call; the usage counter needs a valid key and changes nothing.
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: baseUrlExpression,
+			url: '/JSON/counter',
+			method: 'GET',
+		},
+		rules: [
+			{
+				type: 'responseCode',
+				properties: {
+					value: 401,
+					message:
+						'OKdokument rejected the API key (401). Check the key, and that it belongs to the selected environment.',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 403,
+					message:
+						'OKdokument knows this API key but does not allow it to use the API (403). Ask OKdokument to enable API access for it.',
+				},
+			},
+		],
+	};
+}

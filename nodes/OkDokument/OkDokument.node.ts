@@ -1,0 +1,44 @@
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { requestOptions } from './actions/options.description';
+import { router } from './actions/router';
+import * as signatureRequest from './actions/signatureRequest/SignatureRequest.resource';
+
+export class OkDokument implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'OKdokument',
+		name: 'okDokument',
+		icon: { light: 'file:okdokument.svg', dark: 'file:okdokument.dark.svg' },
+		group: ['output'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		description: 'Manage signature requests in OKdokument, the e-signature service',
+		defaults: { name: 'OKdokument' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'okDokumentApi', required: true }],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [{ name: 'Signature Request', value: 'signatureRequest' }],
+				default: 'signatureRequest',
+			},
+			...signatureRequest.description,
+			requestOptions,
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

@@ -1,0 +1,95 @@
+import type { INode } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+/** Longer than any ID OKdokument or a caller would choose; longer values are a mistake. */
+export const MAX_ID_LENGTH = 200;
+
+/** White space and control characters never belong in an ID. */
+function findForbiddenCharacter(id: string): string | undefined {
+	for (const character of id) {
+		const code = character.codePointAt(0) ?? 0;
+		const isControl = code < 0x20 || (code >= 0x7f && code <= 0x9f);
+		if (isControl || /\s/.test(character)) return character;
+	}
+	return undefined;
+}
+
+export interface FieldRef {
+	node: INode;
+	itemIndex: number;
+	/** The field's label as the user sees it in the node. */
+	label: string;
+}
+
+function invalidField(field: FieldRef, problem: string, hint: string): NodeOperationError {
+	return new NodeOperationError(
+		field.node,
+		`${field.label} ${problem} (item index ${field.itemIndex})`,
+		{ itemIndex: field.itemIndex, description: hint },
+	);
+}
+
+function describeCharacter(character: string): string {
+	if (character === ' ') return 'a space';
+	const code = (character.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0');
+	return `the character U+${code}`;
+}
+
+/** Trims an ID and refuses values OKdokument could never know. */
+export function validateId(value: unknown, field: FieldRef): string {
+	if (typeof value === 'object' && value !== null) {
+		throw invalidField(
+			field,
+			`must be text, not ${Array.isArray(value) ? 'a list' : 'an object'}`,
+			'Map a single ID, for example {{ $json.signatureRequestId }}.',
+		);
+	}
+	const id = value === undefined || value === null ? '' : String(value).trim();
+	if (id === '') {
+		throw invalidField(
+			field,
+			'is empty',
+			'Enter the ID, or map it from the input, for example {{ $json.signatureRequestId }}.',
+		);
+	}
+	if (id.length > MAX_ID_LENGTH) {
+		throw invalidField(
+			field,
+			`is ${id.length} characters long`,
+			`IDs are at most ${MAX_ID_LENGTH} characters. Check that the expression returns a single ID.`,
+		);
+	}
+	const forbidden = findForbiddenCharacter(id);
+	if (forbidden !== undefined) {
+		throw invalidField(
+			field,
+			`contains ${describeCharacter(forbidden)}`,
+			'IDs cannot contain spaces, line breaks or other control characters. Check the value or expression.',
+		);
+	}
+	return id;
+}
+
+/** Trims an optional URL; returns undefined when empty, or the URL when it is absolute http(s). */
+export function validateOptionalHttpUrl(value: unknown, field: FieldRef): string | undefined {
+	if (value === undefined || value === null) return undefined;
+	if (typeof value !== 'string') {
+		throw invalidField(field, `must be text, not ${typeof value}`, 'Enter a URL such as https://example.com/done.');
+	}
+	const url = value.trim();
+	if (url === '') return undefined;
+	let parsed: URL | undefined;
+	try {
+		parsed = new URL(url);
+	} catch {
+		parsed = undefined;
+	}
+	if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
+		throw invalidField(
+			field,
+			`is not an absolute http(s) URL: "${url.length > 100 ? `${url.slice(0, 100)}…` : url}"`,
+			'Enter a full URL that starts with https:// (or http://), such as https://example.com/done.',
+		);
+	}
+	return url;
+}
