@@ -1,0 +1,97 @@
+// Types for sandbox/server.js (plain CommonJS, checked with // @ts-check against this file).
+// Dev tooling only: the sandbox is never shipped in the package.
+
+import type { IncomingHttpHeaders } from 'node:http';
+
+/** The key the sandbox accepts when no `apiKeys` are given. Obviously fake, shaped like `<hex>_<hex>`. */
+export declare const DEFAULT_API_KEY: string;
+
+/** Document / signing states from the API docs (section 5). */
+export type DocumentState = 'tags' | 'tostamp' | 'tosign' | 'signed' | 'errorsendinfo' | 'canceled';
+
+export interface ApiKeyAccess {
+	/** `false` makes every /JSON call with this key answer 403 err.forbidden. */
+	permitted: boolean;
+}
+
+export interface SignatureRequestRecord {
+	signatureRequestId: string;
+	documentId: string;
+	sendInfoURL: string;
+	resulturl: string;
+	state: DocumentState;
+}
+
+/** Only `signatureRequestId` is required; the rest defaults to `doc-<id>`, '', '', 'tosign'. */
+export type SignatureRequestInput = Partial<SignatureRequestRecord> & { signatureRequestId: string };
+
+export interface SandboxOptions {
+	/** Default '127.0.0.1'. */
+	host?: string;
+	/** Default 0 (a random free port). */
+	port?: number;
+	/** Default `{ [DEFAULT_API_KEY]: { permitted: true } }`. */
+	apiKeys?: Record<string, ApiKeyAccess>;
+	/** Seed state; `reset()` returns to it. */
+	signatureRequests?: SignatureRequestInput[];
+	/** Default true: no console output. */
+	quiet?: boolean;
+	/** Custom sink for the one-line-per-request log; overrides `quiet`. */
+	log?: (line: string) => void;
+}
+
+export interface RecordedRequest {
+	method: string;
+	/** Path as received (still percent-encoded), without the query string. */
+	path: string;
+	query: Record<string, string>;
+	/** Lower-cased header names, values as received (including x-api-key). */
+	headers: IncomingHttpHeaders;
+	rawBody: string;
+	/** Parsed JSON, or undefined when the body is empty or not JSON. */
+	body: unknown;
+	/** Date.now() when the request arrived. */
+	receivedAt: number;
+}
+
+export interface FaultScope {
+	/** Number of matching requests the fault applies to; default: until cleared. */
+	times?: number;
+	/** Only requests whose path starts with this prefix; default: all paths. */
+	path?: string;
+}
+
+export type Fault = FaultScope &
+	(
+		| { type: 'status'; status?: number; body?: unknown } // JSON report; default 500 {"message":"err.internal","value":""}
+		| { type: 'html'; status?: number } // proxy-style HTML error page; default 502
+		| { type: 'empty'; status?: number } // no body at all; default 500
+		| { type: 'text'; status?: number; body?: string } // text/plain; default 200 'not json'
+		| { type: 'delay'; ms: number } // normal answer, but late
+		| { type: 'drop' } // socket destroyed without an answer
+	);
+
+export interface Sandbox {
+	/** e.g. 'http://127.0.0.1:12345', no trailing slash. */
+	readonly url: string;
+	readonly port: number;
+	/** Every received request in arrival order (faulted ones included). Live array. */
+	readonly requests: RecordedRequest[];
+	clearRequests(): void;
+	/** A copy of the stored record, or undefined. */
+	getSignatureRequest(id: string): SignatureRequestRecord | undefined;
+	/** Adds or replaces one record; returns a copy of what was stored. */
+	addSignatureRequest(record: SignatureRequestInput): SignatureRequestRecord;
+	/** Restores the seed state and clears the request log and all faults. */
+	reset(): void;
+	/** Queues a fault. Faults are checked in the order they were set; the first matching one wins. */
+	setFault(fault: Fault): void;
+	clearFaults(): void;
+	/** Closes the server, destroys open sockets and pending delay timers. Idempotent. */
+	stop(): Promise<void>;
+}
+
+export declare function startSandbox(options?: SandboxOptions): Promise<Sandbox>;
+
+/** Example seed used by the CLI: `count` records, ids sr-demo-1, sr-demo-2, ..., the last one UUID-shaped when count >= 2. */
+export declare function demoSignatureRequests(count?: number): SignatureRequestRecord[];

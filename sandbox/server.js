@@ -1,0 +1,420 @@
+// @ts-check
+'use strict';
+
+/*
+ * OKdokument API sandbox: a loopback HTTP server that answers the way the API docs
+ * (the OKdokument API reference) describe. Dev and test tooling only, never shipped.
+ * Types live in ./server.d.ts. To add an endpoint, write a handler and add a line to ROUTES.
+ */
+
+const http = require('node:http');
+
+/** @typedef {import('./server').SandboxOptions} SandboxOptions */
+/** @typedef {import('./server').Sandbox} Sandbox */
+/** @typedef {import('./server').Fault} Fault */
+/** @typedef {import('./server').RecordedRequest} RecordedRequest */
+/** @typedef {import('./server').SignatureRequestRecord} SignatureRequestRecord */
+/** @typedef {import('./server').SignatureRequestInput} SignatureRequestInput */
+
+/**
+ * @typedef {object} Reply What a handler returns; `json` wins over `body`.
+ * @property {number} status
+ * @property {unknown} [json]
+ * @property {string | Buffer} [body]
+ * @property {Record<string, string>} [headers]
+ */
+
+/**
+ * @typedef {object} State
+ * @property {Map<string, SignatureRequestRecord>} signatureRequests
+ * @property {{ signatureRequestsUsed: number, downloaded: number, deletedFiles: number }} stats
+ */
+
+/**
+ * @typedef {object} Context
+ * @property {RecordedRequest} request
+ * @property {Buffer} buffer Raw body bytes (for binary or multipart routes).
+ * @property {Record<string, string>} params Path parameters, e.g. { documentId } for '/JSON/document/:documentId'.
+ * @property {State} state
+ * @property {string} url Base URL of the sandbox.
+ */
+
+/** @typedef {{ method: string, path: string, handler: (ctx: Context) => Reply | Promise<Reply> }} Route */
+
+const DEFAULT_API_KEY = '5a4db0c1e_0000sandbox0000';
+const ACCOUNT = 'sandbox'; // account prefix in /JSON/counter keys
+const PACKAGE_SIZE = 100; // signature requests "bought" by the sandbox account
+const MAX_BODY_BYTES = 20 * 1024 * 1024; // a 10 MB PDF as base64 plus JSON overhead
+const DEMO_UUID = '6f1c2d3e-4b5a-4c7d-8e9f-0a1b2c3d4e5f';
+
+// ---- Replies ----------------------------------------------------------------
+
+/** @param {number} status @param {unknown} body @returns {Reply} */
+const json = (status, body) => ({ status, json: body });
+
+/** The documented error shape {"message": "<code>", "value": "<detail>"}. @param {number} status @param {string} message @param {string} value @returns {Reply} */
+const apiError = (status, message, value) => json(status, { message, value });
+
+/** @param {unknown} value @returns {value is Record<string, unknown>} */
+const isObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+// ---- Routes -----------------------------------------------------------------
+
+/** PATCH /JSON/signatureRequest (docs 3.8). @param {Context} ctx @returns {Reply} */
+function updateSignatureRequest(ctx) {
+	const body = ctx.request.body;
+	if (!isObject(body)) return apiError(400, 'err.invalid.json', '');
+	const id = body.signatureRequestId == null ? '' : String(body.signatureRequestId);
+	const record = ctx.state.signatureRequests.get(id);
+	if (!record) return apiError(400, `View ID does not exist: ${id}`, id);
+	const sendInfoURL = body.sendInfoURL ?? body.sendInfoUrl; // the docs use both spellings
+	if (typeof sendInfoURL === 'string') record.sendInfoURL = sendInfoURL;
+	if (typeof body.resulturl === 'string') record.resulturl = body.resulturl;
+	return json(200, { message: 'msg.updated', result: id, url: `${ctx.url}/${id}` });
+}
+
+/** GET /JSON/counter (docs 3.10): every value a string, keys carry the account prefix. @param {Context} ctx @returns {Reply} */
+function counter(ctx) {
+	const { signatureRequests, stats } = ctx.state;
+	const documentIds = new Set([...signatureRequests.values()].map((r) => r.documentId).filter(Boolean));
+	const now = new Date();
+	const month = `${now.getUTCFullYear()}.${now.getUTCMonth() + 1}.${ACCOUNT}`;
+	const available = Math.max(0, PACKAGE_SIZE - stats.signatureRequestsUsed);
+	return json(200, {
+		actual: {
+			[`${ACCOUNT}.storedFiles`]: String(documentIds.size),
+			[`${ACCOUNT}.deleted.f`]: String(stats.deletedFiles),
+			[`${ACCOUNT}.usedSignatureRequests`]: String(stats.signatureRequestsUsed),
+			[`${ACCOUNT}.downloaded`]: String(stats.downloaded),
+			[`${ACCOUNT}.availableSignatureRequests`]: String(available),
+		},
+		downloaded: { [month]: String(stats.downloaded) },
+		files: { [month]: String(documentIds.size) },
+		'deleted.f': { [month]: String(stats.deletedFiles) },
+		signatureRequests: { [month]: String(stats.signatureRequestsUsed) },
+	});
+}
+
+/**
+ * Every path under /JSON needs a valid x-api-key (checked before routing).
+ * Path patterns use ':name' segments; later: POST /JSON/signatureRequest,
+ * DELETE /JSON/signatureRequest/:signatureRequestId, POST /JSON/document,
+ * GET|DELETE /JSON/document/:documentId, GET /JSON/list/flat, a signer simulation, ...
+ * @type {Route[]}
+ */
+const ROUTES = [
+	{ method: 'PATCH', path: '/JSON/signatureRequest', handler: updateSignatureRequest },
+	{ method: 'GET', path: '/JSON/counter', handler: counter },
+];
+
+/** @param {string} pattern */
+function compilePath(pattern) {
+	const source = pattern
+		.split('/')
+		.map((part) => (part.startsWith(':') ? `(?<${part.slice(1)}>[^/]+)` : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+		.join('/');
+	return new RegExp(`^${source}$`);
+}
+
+const COMPILED_ROUTES = ROUTES.map((route) => ({ ...route, regex: compilePath(route.path) }));
+
+/** @param {Record<string, string> | undefined} groups */
+function decodeParams(groups) {
+	/** @type {Record<string, string>} */
+	const params = {};
+	for (const [name, value] of Object.entries(groups ?? {})) {
+		try {
+			params[name] = decodeURIComponent(value);
+		} catch {
+			params[name] = value;
+		}
+	}
+	return params;
+}
+
+// ---- Faults -----------------------------------------------------------------
+
+const FAULT_TYPES = ['status', 'html', 'empty', 'text', 'delay', 'drop'];
+
+/** @param {Fault} fault @returns {{ fault: Fault, remaining: number }} */
+function armFault(fault) {
+	if (!isObject(fault) || !FAULT_TYPES.includes(fault.type)) {
+		throw new TypeError(`Unknown fault type; expected one of ${FAULT_TYPES.join(', ')}`);
+	}
+	if (fault.times !== undefined && !(Number.isInteger(fault.times) && fault.times > 0)) {
+		throw new TypeError('fault.times must be a positive integer');
+	}
+	if (fault.type === 'delay' && !(typeof fault.ms === 'number' && fault.ms >= 0)) {
+		throw new TypeError('delay fault needs ms >= 0');
+	}
+	return { fault: { ...fault }, remaining: fault.times ?? Infinity };
+}
+
+/**
+ * Takes the first armed fault matching the path and uses up one of its `times`.
+ * @param {{ fault: Fault, remaining: number }[]} faults @param {string} path @returns {Fault | undefined}
+ */
+function takeFault(faults, path) {
+	const index = faults.findIndex(({ fault }) => !fault.path || path.startsWith(fault.path));
+	if (index === -1) return undefined;
+	const armed = faults[index];
+	armed.remaining -= 1;
+	if (armed.remaining <= 0) faults.splice(index, 1);
+	return armed.fault;
+}
+
+/** The reply of a fault that answers instead of the route ('delay' and 'drop' are handled by the caller). @param {Fault} fault @returns {Reply} */
+function faultReply(fault) {
+	switch (fault.type) {
+		case 'html': {
+			const status = fault.status ?? 502;
+			const title = `${status} ${http.STATUS_CODES[status] ?? 'Error'}`;
+			const page = `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`;
+			return { status, body: page, headers: { 'content-type': 'text/html' } };
+		}
+		case 'empty':
+			return { status: fault.status ?? 500, body: '' };
+		case 'text':
+			return { status: fault.status ?? 200, body: fault.body ?? 'not json', headers: { 'content-type': 'text/plain; charset=utf-8' } };
+		case 'status':
+			return json(fault.status ?? 500, fault.body ?? { message: 'err.internal', value: '' });
+		default:
+			throw new Error(`fault ${fault.type} has no reply`);
+	}
+}
+
+// ---- State ------------------------------------------------------------------
+
+/** @param {SignatureRequestInput} input @returns {SignatureRequestRecord} */
+function toRecord(input) {
+	if (!isObject(input) || typeof input.signatureRequestId !== 'string' || input.signatureRequestId === '') {
+		throw new TypeError('a signature request needs a non-empty string signatureRequestId');
+	}
+	const id = input.signatureRequestId;
+	return {
+		...input,
+		signatureRequestId: id,
+		documentId: input.documentId ?? `doc-${id}`,
+		sendInfoURL: input.sendInfoURL ?? '',
+		resulturl: input.resulturl ?? '',
+		state: input.state ?? 'tosign',
+	};
+}
+
+/** @param {SignatureRequestRecord[]} seed @returns {State} */
+function freshState(seed) {
+	const signatureRequests = new Map(seed.map((record) => [record.signatureRequestId, { ...record }]));
+	return { signatureRequests, stats: { signatureRequestsUsed: signatureRequests.size, downloaded: 0, deletedFiles: 0 } };
+}
+
+/** @param {number} [count] @returns {SignatureRequestRecord[]} */
+function demoSignatureRequests(count = 3) {
+	return Array.from({ length: count }, (_, i) =>
+		toRecord(
+			count >= 2 && i === count - 1
+				? { signatureRequestId: DEMO_UUID, documentId: 'y7Ki_sandboxDemo-o_S1Jiph0000' }
+				: { signatureRequestId: `sr-demo-${i + 1}`, documentId: `doc-demo-${i + 1}` },
+		),
+	);
+}
+
+// ---- Server -----------------------------------------------------------------
+
+/** @param {http.IncomingMessage} req */
+async function readBody(req) {
+	/** @type {Buffer[]} */
+	const chunks = [];
+	let size = 0;
+	for await (const chunk of req) {
+		size += chunk.length;
+		if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+	}
+	return { buffer: Buffer.concat(chunks), tooLarge: size > MAX_BODY_BYTES };
+}
+
+/** @param {string} text */
+function parseJson(text) {
+	try {
+		return text === '' ? undefined : JSON.parse(text);
+	} catch {
+		return undefined;
+	}
+}
+
+/**
+ * @param {SandboxOptions} [options]
+ * @returns {Promise<Sandbox>}
+ */
+async function startSandbox(options = {}) {
+	const host = options.host ?? '127.0.0.1';
+	const apiKeys = new Map(Object.entries(options.apiKeys ?? { [DEFAULT_API_KEY]: { permitted: true } }));
+	const seed = (options.signatureRequests ?? []).map(toRecord);
+	const log = options.log ?? (options.quiet === false ? (/** @type {string} */ line) => console.log(line) : () => {});
+
+	let state = freshState(seed);
+	/** @type {RecordedRequest[]} */
+	const requests = [];
+	/** @type {{ fault: Fault, remaining: number }[]} */
+	const faults = [];
+	/** @type {Set<import('node:net').Socket>} */
+	const sockets = new Set();
+	/** @type {Set<NodeJS.Timeout>} */
+	const timers = new Set();
+	let url = '';
+
+	/** @param {RecordedRequest} request @returns {Reply | undefined} */
+	function authorize(request) {
+		const key = request.headers['x-api-key'];
+		const access = typeof key === 'string' ? apiKeys.get(key) : undefined;
+		if (!access) return apiError(401, 'err.unauthorized', ''); // never echo the key
+		if (access.permitted === false) return apiError(403, 'err.forbidden', request.path);
+		return undefined;
+	}
+
+	/** @param {RecordedRequest} request @param {Buffer} buffer @returns {Promise<Reply>} */
+	async function dispatch(request, buffer) {
+		const { method, path } = request;
+		if (path === '/JSON' || path.startsWith('/JSON/')) {
+			const denied = authorize(request);
+			if (denied) return denied;
+		}
+		const matches = COMPILED_ROUTES.map((route) => ({ route, match: route.regex.exec(path) })).filter((m) => m.match);
+		if (matches.length === 0) return apiError(404, 'err.not.found', path);
+		const hit = matches.find((m) => m.route.method === method);
+		if (!hit) {
+			const allow = [...new Set(matches.map((m) => m.route.method))].join(', ');
+			return { ...apiError(405, 'err.method.not.allowed', method), headers: { allow } };
+		}
+		return hit.route.handler({ request, buffer, params: decodeParams(hit.match?.groups), state, url });
+	}
+
+	/** @param {http.ServerResponse} res @param {Reply} reply @param {RecordedRequest} request @param {string} note */
+	function send(res, reply, request, note) {
+		if (res.destroyed || res.writableEnded) return;
+		/** @type {Record<string, string>} */
+		const headers = { ...reply.headers };
+		let payload = reply.body ?? '';
+		if (reply.json !== undefined) {
+			payload = JSON.stringify(reply.json);
+			headers['content-type'] = 'application/json';
+		}
+		headers['content-length'] = String(Buffer.byteLength(payload));
+		res.writeHead(reply.status, headers);
+		res.end(payload);
+		log(`${request.method} ${request.path} ${reply.status} ${Date.now() - request.receivedAt}ms${note}`);
+	}
+
+	/** @param {http.IncomingMessage} req @param {http.ServerResponse} res */
+	async function handle(req, res) {
+		const receivedAt = Date.now();
+		const { buffer, tooLarge } = await readBody(req);
+		const rawUrl = req.url ?? '/';
+		const q = rawUrl.indexOf('?');
+		const rawBody = buffer.toString('utf8');
+		/** @type {RecordedRequest} */
+		const request = {
+			method: req.method ?? 'GET',
+			path: q === -1 ? rawUrl : rawUrl.slice(0, q),
+			query: Object.fromEntries(new URLSearchParams(q === -1 ? '' : rawUrl.slice(q + 1))),
+			headers: { ...req.headers },
+			rawBody,
+			body: parseJson(rawBody),
+			receivedAt,
+		};
+		requests.push(request);
+
+		const fault = takeFault(faults, request.path);
+		const note = fault ? ` [fault: ${fault.type}]` : '';
+		if (fault?.type === 'drop') {
+			log(`${request.method} ${request.path} dropped${note}`);
+			req.socket.destroy();
+			return;
+		}
+		if (fault?.type === 'delay') {
+			const ms = fault.ms;
+			await new Promise((resolve) => {
+				const timer = setTimeout(() => {
+					timers.delete(timer);
+					resolve(undefined);
+				}, ms);
+				timers.add(timer);
+			});
+		}
+		/** @type {Reply} */
+		let reply;
+		if (fault && fault.type !== 'delay') reply = faultReply(fault);
+		else if (tooLarge) reply = apiError(413, 'err.payload.too.large', '');
+		else reply = await dispatch(request, buffer);
+		send(res, reply, request, note);
+	}
+
+	const server = http.createServer((req, res) => {
+		handle(req, res).catch((error) => {
+			if (options.quiet === false) console.error('sandbox: handler failed:', error);
+			if (!res.headersSent && !res.destroyed) {
+				res.writeHead(500, { 'content-type': 'application/json' });
+				res.end(JSON.stringify({ message: 'err.internal', value: '' }));
+			}
+		});
+	});
+	server.on('connection', (socket) => {
+		sockets.add(socket);
+		socket.on('close', () => sockets.delete(socket));
+	});
+
+	await new Promise((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(options.port ?? 0, host, () => {
+			server.off('error', reject);
+			resolve(undefined);
+		});
+	});
+	const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
+	url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+	/** @type {Promise<void> | undefined} */
+	let stopping;
+
+	/** @type {Sandbox} */
+	const sandbox = {
+		url,
+		port,
+		requests,
+		clearRequests() {
+			requests.length = 0;
+		},
+		getSignatureRequest(id) {
+			const record = state.signatureRequests.get(id);
+			return record && { ...record };
+		},
+		addSignatureRequest(input) {
+			const record = toRecord(input);
+			if (!state.signatureRequests.has(record.signatureRequestId)) state.stats.signatureRequestsUsed += 1;
+			state.signatureRequests.set(record.signatureRequestId, record);
+			return { ...record };
+		},
+		reset() {
+			state = freshState(seed);
+			requests.length = 0;
+			faults.length = 0;
+		},
+		setFault(fault) {
+			faults.push(armFault(fault));
+		},
+		clearFaults() {
+			faults.length = 0;
+		},
+		stop() {
+			stopping ??= new Promise((resolve) => {
+				for (const timer of timers) clearTimeout(timer);
+				timers.clear();
+				server.close(() => resolve());
+				for (const socket of sockets) socket.destroy();
+			});
+			return stopping;
+		},
+	};
+	return sandbox;
+}
+
+module.exports = { startSandbox, DEFAULT_API_KEY, demoSignatureRequests };
