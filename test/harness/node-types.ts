@@ -1,0 +1,122 @@
+/**
+ * The node type registry the engine sees, plus the two stand-in nodes that feed the node under test.
+ */
+import {
+	deepCopy,
+	NodeConnectionTypes,
+	NodeHelpers,
+	UserError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+	type INodeTypes,
+	type IVersionedNodeType,
+} from 'n8n-workflow';
+
+export type AnyNodeType = INodeType | IVersionedNodeType;
+/** A node type class (instantiated with `new`) or an instance. */
+export type NodeTypeInput = AnyNodeType | (new () => AnyNodeType);
+
+export const TRIGGER_NODE_TYPE = 'harnessTrigger';
+export const ITEMS_NODE_TYPE = 'harnessItems';
+
+export function instantiateNodeType(input: NodeTypeInput): AnyNodeType {
+	return typeof input === 'function' ? new input() : input;
+}
+
+/** The highest version a node type declares (what a new node gets in the editor). */
+export function latestVersion(nodeType: AnyNodeType): number {
+	if ('nodeVersions' in nodeType) {
+		return nodeType.description.defaultVersion ?? nodeType.currentVersion;
+	}
+	const { version } = nodeType.description;
+	return Array.isArray(version) ? Math.max(...version) : version;
+}
+
+/**
+ * `INodeTypes` over a fixed set of node types, keyed by `description.name`.
+ * A type name with a package prefix (`n8n-nodes-foo.myNode`, `CUSTOM.myNode`) also finds `myNode`,
+ * so workflows can use the names a real n8n install gives the package's nodes.
+ */
+export class HarnessNodeTypes implements INodeTypes {
+	private readonly types = new Map<string, AnyNodeType>();
+
+	constructor(nodeTypes: AnyNodeType[]) {
+		for (const nodeType of nodeTypes) this.types.set(nodeType.description.name, nodeType);
+	}
+
+	getByName(nodeType: string): AnyNodeType {
+		const found =
+			this.types.get(nodeType) ?? this.types.get(nodeType.slice(nodeType.lastIndexOf('.') + 1));
+		if (!found) {
+			throw new UserError(
+				`Harness: unknown node type "${nodeType}" (registered: ${[...this.types.keys()].join(', ')})`,
+			);
+		}
+		return found;
+	}
+
+	getByNameAndVersion(nodeType: string, version?: number): INodeType {
+		return NodeHelpers.getVersionedNodeType(this.getByName(nodeType), version);
+	}
+
+	getKnownTypes(): IDataObject {
+		return {};
+	}
+}
+
+function standInDescription(
+	name: string,
+	displayName: string,
+	inputs: INodeTypeDescription['inputs'],
+	group: INodeTypeDescription['group'],
+): INodeTypeDescription {
+	return {
+		displayName,
+		name,
+		group,
+		version: 1,
+		description: 'Test harness stand-in',
+		defaults: { name: displayName },
+		inputs,
+		outputs: [NodeConnectionTypes.Main],
+		properties: [],
+	};
+}
+
+/**
+ * Start node of every harness workflow: like a manual trigger, it emits a single empty item.
+ * It runs through `execute` (not `trigger`), so it behaves the same in every execution mode.
+ */
+export class HarnessTrigger implements INodeType {
+	description = standInDescription(TRIGGER_NODE_TYPE, 'Harness Trigger', [], ['trigger']);
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return [[{ json: {} }]];
+	}
+}
+
+/**
+ * Emits exactly the given items (deep copies), each paired with the trigger's single item unless
+ * the item already carries its own `pairedItem`. Registered fresh for every run.
+ */
+export function createItemsNodeType(items: INodeExecutionData[]): INodeType {
+	return {
+		description: standInDescription(
+			ITEMS_NODE_TYPE,
+			'Harness Items',
+			[NodeConnectionTypes.Main],
+			['transform'],
+		),
+		async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+			return [
+				items.map((item) => ({
+					...deepCopy(item),
+					pairedItem: item.pairedItem === undefined ? { item: 0 } : deepCopy(item.pairedItem),
+				})),
+			];
+		},
+	};
+}
