@@ -41,8 +41,8 @@ const SERVER_FAILURE_DESCRIPTION =
 
 function headline(statusCode: number): string {
 	if (STATUS_HEADLINES[statusCode]) return STATUS_HEADLINES[statusCode];
-	if (statusCode >= 500) return `OKdokument failed to process the request (HTTP ${statusCode})`;
-	return `OKdokument answered with HTTP ${statusCode}`;
+	if (statusCode >= 500) return 'OKdokument failed to process the request';
+	return 'OKdokument answered with an error';
 }
 
 function failureFor(response: FailedResponse): Failure | undefined {
@@ -116,8 +116,7 @@ export function errorFromResponse(
 	let message: string;
 	if (isSuccessStatus) message = `OKdokument answered HTTP ${statusCode} but the answer could not be read`;
 	else if (text && isSentence(text)) message = text;
-	else if (text) message = `${headline(statusCode)} (${text})`;
-	else message = headline(statusCode);
+	else message = `${headline(statusCode)} (HTTP ${statusCode}${text ? `: ${text}` : ''})`;
 
 	const meaning =
 		hints[statusCode] ??

@@ -1,0 +1,89 @@
+import { OkDokumentApi } from '../credentials/OkDokumentApi.credentials';
+import { API_KEY, FORBIDDEN_KEY, KNOWN_ID, runUpdate, startTestSandbox } from './support/okdokument';
+import { resolveCredentialTestRequest, shutdownEngine, testCredential } from './harness';
+import type { Sandbox } from '../sandbox/server';
+
+let sandbox: Sandbox;
+beforeAll(async () => {
+	sandbox = await startTestSandbox();
+});
+afterEach(() => sandbox.reset());
+afterAll(async () => {
+	await sandbox.stop();
+	await shutdownEngine();
+});
+
+describe('OKdokument API credential', () => {
+	it('declares the public contract: type name, property names, header authentication', () => {
+		const credential = new OkDokumentApi();
+		expect(credential.name).toBe('okDokumentApi');
+		expect(credential.displayName).toBe('OKdokument API');
+		expect(credential.properties.map((property) => property.name)).toEqual(['apiKey', 'environment', 'baseUrl']);
+		expect(credential.properties[0].typeOptions).toEqual({ password: true });
+		expect(credential.authenticate).toEqual({
+			type: 'generic',
+			properties: { headers: { 'x-api-key': '={{$credentials.apiKey}}' } },
+		});
+	});
+
+	it('test passes for a good key, reading the usage counter with it', async () => {
+		const result = await testCredential(OkDokumentApi, { apiKey: API_KEY, environment: 'custom', baseUrl: sandbox.url });
+
+		expect(result.status).toBe('OK');
+		expect(sandbox.requests.map((request) => [request.method, request.path, request.headers['x-api-key']])).toEqual([
+			['GET', '/JSON/counter', API_KEY],
+		]);
+	});
+
+	it('test fails for a wrong key, and says why', async () => {
+		const result = await testCredential(OkDokumentApi, { apiKey: 'not-the-key', environment: 'custom', baseUrl: sandbox.url });
+
+		expect(result).toEqual({
+			status: 'Error',
+			message: 'OKdokument rejected the API key (401). Check the key, and that it belongs to the selected environment.',
+		});
+	});
+
+	it('test fails for a key without API access, and says why', async () => {
+		const result = await testCredential(OkDokumentApi, { apiKey: FORBIDDEN_KEY, environment: 'custom', baseUrl: sandbox.url });
+
+		expect(result.status).toBe('Error');
+		expect(result.message).toMatch(/does not allow it to use the API \(403\)/);
+	});
+
+	it.each([
+		['production', {}, 'https://api.okdokument.com'],
+		['development', {}, 'https://apidev.okdokument.com'],
+		['custom', { baseUrl: 'http://127.0.0.1:8787' }, 'http://127.0.0.1:8787'],
+		['custom', { baseUrl: ' http://127.0.0.1:8787/ ' }, 'http://127.0.0.1:8787'],
+	])('test request for the %s environment goes to %j → %s/JSON/counter', async (environment, extra, baseURL) => {
+		const request = await resolveCredentialTestRequest(OkDokumentApi, { apiKey: API_KEY, environment, ...extra });
+
+		expect(request).toMatchObject({ baseURL, url: '/JSON/counter', method: 'GET' });
+	});
+});
+
+describe('the node reaches the environment the credential names', () => {
+	it.each([
+		['production', 'https://api.okdokument.com'],
+		['development', 'https://apidev.okdokument.com'],
+	])('%s → %s', async (environment, baseUrl) => {
+		// No network here: the failure names where the node tried to go.
+		const result = await runUpdate({
+			credential: { apiKey: API_KEY, environment },
+			parameters: { signatureRequestId: KNOWN_ID, resultUrl: 'https://example.com/', options: { timeout: 3000 } },
+		});
+
+		expect(result.error?.message).toMatch(new RegExp(`^Could not reach OKdokument at ${baseUrl.replace(/\./g, '\\.')}: `));
+	});
+
+	it('custom → the Base URL', async () => {
+		const result = await runUpdate({
+			credential: { apiKey: API_KEY, environment: 'custom', baseUrl: sandbox.url },
+			parameters: { signatureRequestId: KNOWN_ID, resultUrl: 'https://example.com/' },
+		});
+
+		expect(result.error).toBeUndefined();
+		expect(sandbox.requests).toHaveLength(1);
+	});
+});

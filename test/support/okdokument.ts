@@ -1,0 +1,68 @@
+/**
+ * Runs the OKdokument node in n8n's real engine against a real sandbox.
+ * Import this before anything from n8n-core (the harness sets the engine's environment).
+ */
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	INodeExecutionData,
+	INodeParameters,
+} from 'n8n-workflow';
+
+import { OkDokumentApi } from '../../credentials/OkDokumentApi.credentials';
+import { OkDokument } from '../../nodes/OkDokument/OkDokument.node';
+import { startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox/server';
+import { runNode, type HarnessNode, type RunNodeResult } from '../harness';
+
+/** Distinctive, so a scan for it cannot match anything by chance. */
+export const API_KEY = '7c3e9a1f4_b85d2e6f0a4c1b9d7e3f5a2c8b6d4e0f';
+export const FORBIDDEN_KEY = '2d8f6b4a0_0f1e2d3c4b5a69788796a5b4c3d2e1f0';
+export const KNOWN_ID = '6f0c2a9e-1b7d-4c1a-9f57-2d8e4b1c3a55';
+export const OTHER_ID = 'sr-known-2';
+
+export async function startTestSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+	return await startSandbox({
+		apiKeys: { [API_KEY]: { permitted: true }, [FORBIDDEN_KEY]: { permitted: false } },
+		signatureRequests: [{ signatureRequestId: KNOWN_ID }, { signatureRequestId: OTHER_ID }],
+		...options,
+	});
+}
+
+export function sandboxCredential(
+	sandbox: Sandbox,
+	overrides: ICredentialDataDecryptedObject = {},
+): ICredentialDataDecryptedObject {
+	return { apiKey: API_KEY, environment: 'custom', baseUrl: sandbox.url, ...overrides };
+}
+
+export interface RunUpdateOptions {
+	credential: ICredentialDataDecryptedObject;
+	parameters: INodeParameters;
+	items?: IDataObject[];
+	onError?: HarnessNode['onError'];
+}
+
+export async function runUpdate(options: RunUpdateOptions): Promise<RunNodeResult> {
+	const items: INodeExecutionData[] = (options.items ?? [{}]).map((json) => ({ json }));
+	return await runNode({
+		nodeTypes: [OkDokument],
+		credentialTypes: [OkDokumentApi],
+		node: {
+			type: 'okDokument',
+			parameters: { resource: 'signatureRequest', operation: 'update', ...options.parameters },
+			...(options.onError ? { onError: options.onError } : {}),
+		},
+		credentials: { okDokumentApi: options.credential },
+		items,
+	});
+}
+
+/** The JSON of every item on one output. */
+export function jsonOf(result: RunNodeResult, output = 0): IDataObject[] {
+	return (result.outputs[output] ?? []).map((item) => item.json);
+}
+
+/** The pairedItem of every item on one output. */
+export function pairedOf(result: RunNodeResult, output = 0): unknown[] {
+	return (result.outputs[output] ?? []).map((item) => item.pairedItem);
+}

@@ -1,0 +1,77 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { KNOWN_ID, runUpdate, sandboxCredential, startTestSandbox } from './support/okdokument';
+import { shutdownEngine } from './harness';
+import type { Sandbox } from '../sandbox/server';
+
+let sandbox: Sandbox;
+beforeAll(async () => {
+	sandbox = await startTestSandbox();
+});
+afterEach(() => sandbox.reset());
+afterAll(async () => {
+	await sandbox.stop();
+	await shutdownEngine();
+});
+
+/** Item 0 is valid; item 1 carries the bad value, mapped in by expression as a workflow would. */
+async function runWithSecondItem(second: IDataObject) {
+	return await runUpdate({
+		credential: sandboxCredential(sandbox),
+		items: [{ id: KNOWN_ID, sendInfo: 'https://hooks.example.com/1', result: '' }, second],
+		parameters: {
+			signatureRequestId: '={{ $json.id }}',
+			sendInfoUrl: '={{ $json.sendInfo }}',
+			resultUrl: '={{ $json.result }}',
+		},
+	});
+}
+
+const validUrl = 'https://hooks.example.com/2';
+
+describe('bad input is refused before anything is sent, naming the field and the item', () => {
+	it.each([
+		['an empty ID', { id: '', sendInfo: validUrl }, 'Signature Request ID is empty (item index 1)'],
+		['a missing ID', { sendInfo: validUrl }, 'Signature Request ID is empty (item index 1)'],
+		['an ID that is blank after trimming', { id: ' \t ', sendInfo: validUrl }, 'Signature Request ID is empty (item index 1)'],
+		['an ID with a space inside', { id: 'abc def', sendInfo: validUrl }, 'Signature Request ID contains a space (item index 1)'],
+		['an ID with a line break inside', { id: 'abc\ndef', sendInfo: validUrl }, 'Signature Request ID contains the character U+000A (item index 1)'],
+		['an ID with a control character', { id: 'abc\u0007', sendInfo: validUrl }, 'Signature Request ID contains the character U+0007 (item index 1)'],
+		['an absurdly long ID', { id: 'x'.repeat(201), sendInfo: validUrl }, 'Signature Request ID is 201 characters long (item index 1)'],
+		['a list instead of an ID', { id: ['a', 'b'], sendInfo: validUrl }, 'Signature Request ID must be text, not a list (item index 1)'],
+		['a Send Info URL without a scheme', { id: KNOWN_ID, sendInfo: 'hooks.example.com/x' }, 'Send Info URL is not an absolute http(s) URL: "hooks.example.com/x" (item index 1)'],
+		['a Send Info URL with another scheme', { id: KNOWN_ID, sendInfo: 'ftp://example.com/x' }, 'Send Info URL is not an absolute http(s) URL: "ftp://example.com/x" (item index 1)'],
+		['a relative Result URL', { id: KNOWN_ID, result: '/thank-you' }, 'Result URL is not an absolute http(s) URL: "/thank-you" (item index 1)'],
+		['a Result URL that is not text', { id: KNOWN_ID, result: 42 }, 'Result URL must be text, not number (item index 1)'],
+		['neither URL', { id: KNOWN_ID, sendInfo: ' ', result: '' }, 'Nothing to update: Send Info URL and Result URL are both empty (item index 1)'],
+	])('refuses %s', async (_case, second, message) => {
+		const result = await runWithSecondItem(second);
+
+		expect(result.error).toMatchObject({ name: 'NodeOperationError', message, context: { itemIndex: 1 } });
+		expect(result.error?.description).toEqual(expect.any(String));
+		// Item 0 went out; item 1 never reached OKdokument.
+		expect(sandbox.requests.map((request) => (request.body as { signatureRequestId: string }).signatureRequestId)).toEqual([KNOWN_ID]);
+	});
+
+	it('accepts an ID of exactly 200 characters', async () => {
+		const id = 'y'.repeat(200);
+		sandbox.addSignatureRequest({ signatureRequestId: id });
+		const result = await runWithSecondItem({ id, sendInfo: validUrl });
+
+		expect(result.error).toBeUndefined();
+		expect(sandbox.requests).toHaveLength(2);
+	});
+
+	it('refuses a custom Base URL in the credential that is not an http(s) URL', async () => {
+		const result = await runUpdate({
+			credential: sandboxCredential(sandbox, { baseUrl: 'localhost:8787' }),
+			parameters: { signatureRequestId: KNOWN_ID, resultUrl: validUrl },
+		});
+
+		expect(result.error).toMatchObject({
+			name: 'NodeOperationError',
+			message: 'The Base URL in the OKdokument credential is not an absolute http(s) URL',
+		});
+		expect(sandbox.requests).toHaveLength(0);
+	});
+});
