@@ -52,6 +52,24 @@ export interface RecordedRequest {
 	body: unknown;
 	/** Date.now() when the request arrived. */
 	receivedAt: number;
+	/** The fault that answered instead of the API ('drop', 'status', …, or 'chaos:429' / 'chaos:503' / 'chaos:drop'). */
+	fault?: string;
+}
+
+/**
+ * A seeded share of transient failures, decided before the request is processed (so a failed
+ * request changes nothing). The verdict for a request depends only on the seed, its method, path
+ * and body, and how many identical requests came before it: repeatable whatever the arrival order.
+ */
+export interface ChaosOptions {
+	/** Share of requests that fail, 0..1. */
+	rate: number;
+	/** Default 1. */
+	seed?: number;
+	/** Which failures to mix; default all three: 429 (with Retry-After), 503, dropped connection. */
+	kinds?: Array<'429' | '503' | 'drop'>;
+	/** Retry-After of the 429s, in seconds; default 0. */
+	retryAfterSeconds?: number;
 }
 
 export interface FaultScope {
@@ -77,13 +95,19 @@ export interface Sandbox {
 	readonly port: number;
 	/** Every received request in arrival order (faulted ones included). Live array. */
 	readonly requests: RecordedRequest[];
+	/** The most requests being handled at the same time since start, reset() or clearRequests(). */
+	readonly maxConcurrentRequests: number;
 	clearRequests(): void;
 	/** A copy of the stored record, or undefined. */
 	getSignatureRequest(id: string): SignatureRequestRecord | undefined;
 	/** Adds or replaces one record; returns a copy of what was stored. */
 	addSignatureRequest(record: SignatureRequestInput): SignatureRequestRecord;
-	/** Restores the seed state and clears the request log and all faults. */
+	/** Restores the seed state and clears the request log, all faults, latency and chaos. */
 	reset(): void;
+	/** Answers every request this many ms late (simulated network and server time); 0 turns it off. */
+	setLatency(ms: number): void;
+	/** Fails a seeded share of requests transiently (see ChaosOptions); undefined turns it off. */
+	setChaos(options: ChaosOptions | undefined): void;
 	/** Queues a fault. Faults are checked in the order they were set; the first matching one wins. */
 	setFault(fault: Fault): void;
 	clearFaults(): void;

@@ -183,6 +183,53 @@ function faultReply(fault) {
 	}
 }
 
+// ---- Chaos: a seeded share of transient failures ---------------------------
+
+const CHAOS_KINDS = ['429', '503', 'drop'];
+
+/** FNV-1a, 32 bits: a stable hash so the same request gets the same verdict in every run. @param {string} text */
+function hash32(text) {
+	let h = 0x811c9dc5;
+	for (let i = 0; i < text.length; i++) {
+		h ^= text.charCodeAt(i);
+		h = Math.imul(h, 0x01000193) >>> 0;
+	}
+	return h;
+}
+
+/**
+ * @param {import('./server').ChaosOptions} options
+ * @returns {(request: RecordedRequest) => string | undefined} the chaos kind for a request, or undefined
+ */
+function chaosDecider(options) {
+	const { rate, seed = 1 } = options;
+	const kinds = options.kinds ?? CHAOS_KINDS;
+	if (!(typeof rate === 'number' && rate >= 0 && rate <= 1)) throw new TypeError('chaos rate must be between 0 and 1');
+	if (kinds.length === 0 || kinds.some((kind) => !CHAOS_KINDS.includes(kind))) {
+		throw new TypeError(`chaos kinds must be some of ${CHAOS_KINDS.join(', ')}`);
+	}
+	// Each identical request (same method, path and body) is judged by its own attempt number,
+	// so the verdicts do not depend on the order in which concurrent requests arrive.
+	/** @type {Map<string, number>} */
+	const attempts = new Map();
+	return (request) => {
+		const key = `${request.method} ${request.path} ${request.rawBody}`;
+		const attempt = (attempts.get(key) ?? 0) + 1;
+		attempts.set(key, attempt);
+		const roll = hash32(`${seed}|${attempt}|${key}`);
+		if (roll / 0x100000000 >= rate) return undefined;
+		return kinds[hash32(`${roll}|kind`) % kinds.length];
+	};
+}
+
+/** @param {string} kind @param {number} retryAfterSeconds @returns {Reply} */
+function chaosReply(kind, retryAfterSeconds) {
+	if (kind === '429') {
+		return { ...apiError(429, 'err.too.many.requests', ''), headers: { 'retry-after': String(retryAfterSeconds) } };
+	}
+	return apiError(503, 'err.service.unavailable', '');
+}
+
 // ---- State ------------------------------------------------------------------
 
 /** @param {SignatureRequestInput} input @returns {SignatureRequestRecord} */
@@ -261,6 +308,20 @@ async function startSandbox(options = {}) {
 	/** @type {Set<NodeJS.Timeout>} */
 	const timers = new Set();
 	let url = '';
+	let latencyMs = 0;
+	/** @type {{ decide: (request: RecordedRequest) => string | undefined, retryAfterSeconds: number } | undefined} */
+	let chaos;
+
+	/** @param {number} ms */
+	function wait(ms) {
+		return new Promise((resolve) => {
+			const timer = setTimeout(() => {
+				timers.delete(timer);
+				resolve(undefined);
+			}, ms);
+			timers.add(timer);
+		});
+	}
 
 	/** @param {RecordedRequest} request @returns {Reply | undefined} */
 	function authorize(request) {
@@ -304,8 +365,22 @@ async function startSandbox(options = {}) {
 		log(`${request.method} ${request.path} ${reply.status} ${Date.now() - request.receivedAt}ms${note}`);
 	}
 
+	let inFlight = 0;
+	let maxInFlight = 0;
+
 	/** @param {http.IncomingMessage} req @param {http.ServerResponse} res */
 	async function handle(req, res) {
+		inFlight += 1;
+		maxInFlight = Math.max(maxInFlight, inFlight);
+		try {
+			await answer(req, res);
+		} finally {
+			inFlight -= 1;
+		}
+	}
+
+	/** @param {http.IncomingMessage} req @param {http.ServerResponse} res */
+	async function answer(req, res) {
 		const receivedAt = Date.now();
 		const { buffer, tooLarge } = await readBody(req);
 		const rawUrl = req.url ?? '/';
@@ -323,26 +398,22 @@ async function startSandbox(options = {}) {
 		};
 		requests.push(request);
 
-		const fault = takeFault(faults, request.path);
-		const note = fault ? ` [fault: ${fault.type}]` : '';
-		if (fault?.type === 'drop') {
+		if (latencyMs > 0) await wait(latencyMs);
+		const chaosKind = chaos?.decide(request);
+		if (chaosKind) request.fault = `chaos:${chaosKind}`;
+		const fault = chaosKind ? undefined : takeFault(faults, request.path);
+		if (fault) request.fault = fault.type;
+		const note = request.fault ? ` [fault: ${request.fault}]` : '';
+		if (fault?.type === 'drop' || chaosKind === 'drop') {
 			log(`${request.method} ${request.path} dropped${note}`);
 			req.socket.destroy();
 			return;
 		}
-		if (fault?.type === 'delay') {
-			const ms = fault.ms;
-			await new Promise((resolve) => {
-				const timer = setTimeout(() => {
-					timers.delete(timer);
-					resolve(undefined);
-				}, ms);
-				timers.add(timer);
-			});
-		}
+		if (fault?.type === 'delay') await wait(fault.ms);
 		/** @type {Reply} */
 		let reply;
-		if (fault && fault.type !== 'delay') reply = faultReply(fault);
+		if (chaosKind && chaos) reply = chaosReply(chaosKind, chaos.retryAfterSeconds);
+		else if (fault && fault.type !== 'delay') reply = faultReply(fault);
 		else if (tooLarge) reply = apiError(413, 'err.payload.too.large', '');
 		else reply = await dispatch(request, buffer);
 		send(res, reply, request, note);
@@ -380,8 +451,12 @@ async function startSandbox(options = {}) {
 		url,
 		port,
 		requests,
+		get maxConcurrentRequests() {
+			return maxInFlight;
+		},
 		clearRequests() {
 			requests.length = 0;
+			maxInFlight = inFlight;
 		},
 		getSignatureRequest(id) {
 			const record = state.signatureRequests.get(id);
@@ -397,6 +472,18 @@ async function startSandbox(options = {}) {
 			state = freshState(seed);
 			requests.length = 0;
 			faults.length = 0;
+			latencyMs = 0;
+			chaos = undefined;
+			maxInFlight = inFlight;
+		},
+		setLatency(ms) {
+			if (!(typeof ms === 'number' && ms >= 0)) throw new TypeError('latency must be a number of ms >= 0');
+			latencyMs = ms;
+		},
+		setChaos(chaosOptions) {
+			chaos = chaosOptions
+				? { decide: chaosDecider(chaosOptions), retryAfterSeconds: chaosOptions.retryAfterSeconds ?? 0 }
+				: undefined;
 		},
 		setFault(fault) {
 			faults.push(armFault(fault));
