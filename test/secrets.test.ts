@@ -53,7 +53,7 @@ describe('the API key appears in no output item, error or stored execution data'
 				parameters: {
 					signatureRequestId: scenario.id ?? KNOWN_ID,
 					resultUrl: scenario.url ?? 'https://example.com/',
-					options: { timeout: 400 },
+					options: { timeout: 400, retryDelay: 1 },
 				},
 				onError,
 			});
@@ -70,7 +70,7 @@ describe('the API key appears in no output item, error or stored execution data'
 		sandbox.setFault({ type: 'status', status: 500, body: keyEchoingReport });
 		const result = await runUpdate({
 			credential: sandboxCredential(sandbox),
-			parameters: { signatureRequestId: KNOWN_ID, resultUrl: 'https://example.com/' },
+			parameters: { signatureRequestId: KNOWN_ID, resultUrl: 'https://example.com/', options: { retry: false } },
 		});
 
 		expect(result.error?.message).toBe('err.unauthorized for key ***');

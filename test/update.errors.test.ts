@@ -14,12 +14,19 @@ afterAll(async () => {
 	await shutdownEngine();
 });
 
-/** Two items; the second one is the one that fails unless a fault hits both. */
+/**
+ * Two items, sent one after the other and without retries, so that each failure is seen
+ * as the first attempt reports it (retries have their own tests).
+ */
 async function runTwoItems(credentialOverrides = {}, secondId = KNOWN_ID, options = {}) {
 	return await runUpdate({
 		credential: sandboxCredential(sandbox, credentialOverrides),
 		items: [{ id: KNOWN_ID }, { id: secondId }],
-		parameters: { signatureRequestId: '={{ $json.id }}', resultUrl: 'https://example.com/done', options },
+		parameters: {
+			signatureRequestId: '={{ $json.id }}',
+			resultUrl: 'https://example.com/done',
+			options: { concurrency: 1, retry: false, ...options },
+		},
 	});
 }
 

@@ -86,7 +86,11 @@ describe('Continue On Fail: every input item yields exactly one output item, in 
 		const result = await runUpdate({
 			credential: sandboxCredential(sandbox),
 			items: [{ id: KNOWN_ID }, { id: OTHER_ID }],
-			parameters: { signatureRequestId: '={{ $json.id }}', sendInfoUrl: 'https://hooks.example.com/x' },
+			parameters: {
+				signatureRequestId: '={{ $json.id }}',
+				sendInfoUrl: 'https://hooks.example.com/x',
+				options: { retry: false },
+			},
 			onError: 'continueErrorOutput',
 		});
 
@@ -98,10 +102,22 @@ describe('Continue On Fail: every input item yields exactly one output item, in 
 		expect(pairedOf(result, 1)).toEqual([{ item: 0 }, { item: 1 }]);
 	});
 
-	it('Stop Workflow (the default): the first failure stops the run, later items are not sent', async () => {
-		const result = await runUpdate({ credential: sandboxCredential(sandbox), items: mixedItems, parameters });
+	it('Stop Workflow (the default), one request at a time: the first failure stops the run, later items are not sent', async () => {
+		const result = await runUpdate({
+			credential: sandboxCredential(sandbox),
+			items: mixedItems,
+			parameters: { ...parameters, options: { concurrency: 1 } },
+		});
 
 		expect(result.error).toMatchObject({ httpCode: '400', context: { itemIndex: 1 } });
 		expect(sandbox.requests).toHaveLength(2);
+	});
+
+	it('Stop Workflow with requests in parallel: the failure of the lowest item index is reported', async () => {
+		// Item 1 answers last, after item 2 was already refused locally.
+		sandbox.setFault({ type: 'delay', ms: 150, path: '/JSON/signatureRequest', times: 2 });
+		const result = await runUpdate({ credential: sandboxCredential(sandbox), items: mixedItems, parameters });
+
+		expect(result.error).toMatchObject({ httpCode: '400', context: { itemIndex: 1 } });
 	});
 });

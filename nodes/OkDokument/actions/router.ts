@@ -1,10 +1,12 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { DEFAULT_CONCURRENCY, mapConcurrently } from '../helpers/concurrency';
 import { toNodeError } from '../helpers/errors';
 import * as signatureRequest from './signatureRequest/SignatureRequest.resource';
 
 type ItemOperation = (this: IExecuteFunctions, itemIndex: number) => Promise<INodeExecutionData[]>;
+type ItemError = ReturnType<typeof toNodeError>;
 
 const operations: Record<string, Record<string, ItemOperation>> = {
 	signatureRequest: {
@@ -16,7 +18,7 @@ const operations: Record<string, Record<string, ItemOperation>> = {
  * With "Continue On Fail" a failed item keeps its place in the output. The engine routes
  * it to the error output only when its json holds nothing but error/message/details.
  */
-function failedItem(error: ReturnType<typeof toNodeError>, itemIndex: number): INodeExecutionData {
+function failedItem(error: ItemError, itemIndex: number): INodeExecutionData {
 	const httpCode = 'httpCode' in error ? error.httpCode : undefined;
 	return {
 		json: {
@@ -44,16 +46,27 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	}
 
 	const items = this.getInputData();
-	const output: INodeExecutionData[] = [];
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		try {
-			const results = await execute.call(this, itemIndex);
-			output.push(...this.helpers.constructExecutionMetaData(results, { itemData: { item: itemIndex } }));
-		} catch (caught) {
-			const error = toNodeError(this.getNode(), caught, itemIndex);
-			if (!this.continueOnFail()) throw error;
-			output.push(failedItem(error, itemIndex));
-		}
-	}
-	return [output];
+	const concurrency = this.getNodeParameter('options.concurrency', 0, DEFAULT_CONCURRENCY) as number;
+	const continueOnFail = this.continueOnFail();
+	// Without Continue On Fail the run stops at the failed item with the lowest index.
+	let stop: { itemIndex: number; error: ItemError } | undefined;
+
+	const results = await mapConcurrently(
+		items.length,
+		concurrency,
+		async (itemIndex) => {
+			try {
+				const data = await execute.call(this, itemIndex);
+				return this.helpers.constructExecutionMetaData(data, { itemData: { item: itemIndex } });
+			} catch (caught) {
+				const error = toNodeError(this.getNode(), caught, itemIndex);
+				if (continueOnFail) return [failedItem(error, itemIndex)];
+				if (!stop || itemIndex < stop.itemIndex) stop = { itemIndex, error };
+				return [];
+			}
+		},
+		() => stop !== undefined,
+	);
+	if (stop) throw stop.error;
+	return [results.flatMap((itemResults) => itemResults ?? [])];
 }

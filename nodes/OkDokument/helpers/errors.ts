@@ -156,34 +156,35 @@ interface ErrorLike {
 	cause?: unknown;
 }
 
-function networkCode(error: ErrorLike): string | undefined {
-	for (let current: unknown = error, depth = 0; current && depth < 4; depth++) {
-		const { code, cause } = current as ErrorLike;
-		if (typeof code === 'string' && code !== '') return code;
-		current = cause;
-	}
-	return undefined;
+/** What is known of a request that got no HTTP answer. */
+export interface NetworkFailure {
+	code?: string;
+	timedOut: boolean;
+	/** The innermost error message, e.g. "connect ECONNREFUSED 127.0.0.1:9"; never the request. */
+	detail: string;
 }
 
-function innermostMessage(error: ErrorLike): string {
-	let message = typeof error.message === 'string' ? error.message : '';
-	for (let current: unknown = error.cause, depth = 0; current && depth < 4; depth++) {
-		const inner = current as ErrorLike;
-		if (typeof inner.message === 'string' && inner.message !== '') message = inner.message;
-		current = inner.cause;
+/** Reads the error code and innermost message from an error and its causes. */
+export function classifyNetworkFailure(error: unknown): NetworkFailure {
+	let code: string | undefined;
+	let detail = '';
+	for (let current = error as ErrorLike | undefined, depth = 0; current && depth < 5; depth++) {
+		if (code === undefined && typeof current.code === 'string' && current.code !== '') code = current.code;
+		if (typeof current.message === 'string' && current.message !== '') detail = current.message;
+		current = current.cause as ErrorLike | undefined;
 	}
-	return message;
+	const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout/i.test(detail);
+	return { code, timedOut, detail };
 }
 
 /** Maps a request that got no HTTP answer (refused, reset, DNS, timeout) to the error the user sees. */
 export function errorFromNetworkFailure(
 	node: INode,
-	error: ErrorLike,
+	failure: NetworkFailure,
 	context: { baseUrl: string; timeoutMs: number; itemIndex: number; redact: (text: string) => string },
 ): NodeApiError {
-	const code = networkCode(error);
-	const detail = context.redact(innermostMessage(error));
-	const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout/i.test(detail);
+	const { code, timedOut } = failure;
+	const detail = context.redact(failure.detail);
 	const cause = timedOut
 		? `no answer came within ${context.timeoutMs} ms`
 		: ((code && NETWORK_CAUSES[code]) ?? 'the request failed before an answer came');
@@ -199,6 +200,16 @@ export function errorFromNetworkFailure(
 			failure: timedOut || code === 'ECONNRESET' ? { cause: 'temporarily-unavailable' } : undefined,
 		},
 	);
+}
+
+/** Says on a final error how often the request was sent, when it was more than once. */
+export function noteAttempts(error: NodeApiError, attempts: number, note?: string): NodeApiError {
+	if (attempts > 1) {
+		error.message = `${error.message} (after ${attempts} attempts)`;
+		error.context.attempts = attempts;
+	}
+	if (note) error.description = `${note} ${error.description ?? ''}`.trim();
+	return error;
 }
 
 /** Whatever was thrown while handling an item, as an n8n error that names the item. */

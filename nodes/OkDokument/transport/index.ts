@@ -4,11 +4,27 @@ import type {
 	IHttpRequestMethods,
 	IHttpRequestOptions,
 } from 'n8n-workflow';
-import { jsonParse, NodeOperationError } from 'n8n-workflow';
+import { jsonParse, NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import { OKDOKUMENT_ENVIRONMENT_URLS } from '../../../credentials/OkDokumentApi.credentials';
 import type { StatusHints } from '../helpers/errors';
-import { errorFromNetworkFailure, errorFromResponse } from '../helpers/errors';
+import {
+	classifyNetworkFailure,
+	errorFromNetworkFailure,
+	errorFromResponse,
+	noteAttempts,
+} from '../helpers/errors';
+import type { RetryPolicy } from '../helpers/retry';
+import {
+	DEFAULT_MAX_ATTEMPTS,
+	DEFAULT_RETRY,
+	DEFAULT_RETRY_DELAY_MS,
+	delayBeforeRetry,
+	isTransientNetworkFailure,
+	isTransientStatus,
+	MAX_RETRY_AFTER_MS,
+	parseRetryAfter,
+} from '../helpers/retry';
 
 export const CREDENTIAL_TYPE = 'okDokumentApi';
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -21,6 +37,11 @@ export interface OkDokumentRequest {
 	qs?: IDataObject;
 	/** What a status means for this operation, shown as the error's description. */
 	statusHints?: StatusHints;
+	/**
+	 * Whether sending the request twice does no more than sending it once. Decides which
+	 * failures are retried; by default everything but POST is.
+	 */
+	idempotent?: boolean;
 }
 
 interface Connection {
@@ -89,14 +110,6 @@ function header(headers: Record<string, unknown>, name: string): string | undefi
 	return typeof value === 'string' ? value : undefined;
 }
 
-function parseRetryAfter(value: string | undefined): number | undefined {
-	if (!value) return undefined;
-	const seconds = Number(value);
-	if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-	const date = Date.parse(value);
-	return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
-}
-
 function parseJsonObject(text: string): IDataObject | undefined {
 	try {
 		const value = jsonParse<unknown>(text);
@@ -106,31 +119,33 @@ function parseJsonObject(text: string): IDataObject | undefined {
 	}
 }
 
-/**
- * Sends one request to OKdokument and returns its JSON answer. Every failure becomes a
- * fresh NodeApiError built from what OKdokument said, never from the helper's error,
- * which carries the request (and so the API key) in its cause.
- */
-export async function okDokumentApiRequest(
-	this: IExecuteFunctions,
-	request: OkDokumentRequest,
-	itemIndex: number,
-): Promise<IDataObject> {
-	const { baseUrl, redact } = await getConnection.call(this);
-	const timeoutMs = this.getNodeParameter('options.timeout', itemIndex, DEFAULT_TIMEOUT_MS) as number;
-	const options: IHttpRequestOptions = {
-		method: request.method,
-		url: `${baseUrl}${request.path}`,
-		body: request.body,
-		qs: request.qs,
-		json: true,
-		// Read the body as text: a proxy's HTML page must not turn into a JSON parse error.
-		encoding: 'text',
-		returnFullResponse: true,
-		ignoreHttpStatusErrors: true,
-		timeout: timeoutMs,
+function readRetryPolicy(this: IExecuteFunctions, itemIndex: number): RetryPolicy {
+	const option = (name: string, fallback: number | boolean) =>
+		this.getNodeParameter(`options.${name}`, itemIndex, fallback);
+	return {
+		enabled: option('retry', DEFAULT_RETRY) !== false,
+		maxAttempts: Math.max(1, Math.floor(Number(option('maxAttempts', DEFAULT_MAX_ATTEMPTS)))),
+		firstDelayMs: Math.max(0, Number(option('retryDelay', DEFAULT_RETRY_DELAY_MS))),
 	};
+}
 
+interface AttemptFailure {
+	error: NodeApiError;
+	transient: boolean;
+	retryAfterMs?: number;
+}
+
+type AttemptOutcome = { report: IDataObject } | AttemptFailure;
+
+/** Sends the request once; any answer but a readable success comes back as a failure. */
+async function attempt(
+	this: IExecuteFunctions,
+	options: IHttpRequestOptions,
+	request: OkDokumentRequest,
+	connection: Connection,
+	itemIndex: number,
+): Promise<AttemptOutcome> {
+	const idempotent = request.idempotent ?? request.method !== 'POST';
 	let answer: HttpAnswer;
 	try {
 		answer = (await this.helpers.httpRequestWithAuthentication.call(
@@ -139,27 +154,88 @@ export async function okDokumentApiRequest(
 			options,
 		)) as HttpAnswer;
 	} catch (error) {
-		throw errorFromNetworkFailure(this.getNode(), error, { baseUrl, timeoutMs, itemIndex, redact });
+		const failure = classifyNetworkFailure(error);
+		return {
+			error: errorFromNetworkFailure(this.getNode(), failure, {
+				baseUrl: connection.baseUrl,
+				timeoutMs: options.timeout ?? DEFAULT_TIMEOUT_MS,
+				itemIndex,
+				redact: connection.redact,
+			}),
+			transient: isTransientNetworkFailure(failure.code, failure.timedOut, idempotent),
+		};
 	}
 
 	const headers = answer.headers ?? {};
 	const raw = typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body ?? '');
 	// A server that echoes the key back must not put it into items or errors.
-	const text = redact(raw);
+	const text = connection.redact(raw);
 	const report = parseJsonObject(text);
 	const isSuccess = answer.statusCode >= 200 && answer.statusCode < 300;
-	if (isSuccess && report && !Array.isArray(report)) return report;
+	if (isSuccess && report && !Array.isArray(report)) return { report };
 
-	throw errorFromResponse(
-		this.getNode(),
-		{
-			statusCode: answer.statusCode,
-			report,
-			text: report ? undefined : text,
-			contentType: header(headers, 'content-type'),
-			retryAfterMs: parseRetryAfter(header(headers, 'retry-after')),
-		},
-		itemIndex,
-		request.statusHints,
-	);
+	const retryAfterMs = parseRetryAfter(header(headers, 'retry-after'));
+	return {
+		error: errorFromResponse(
+			this.getNode(),
+			{
+				statusCode: answer.statusCode,
+				report,
+				text: report ? undefined : text,
+				contentType: header(headers, 'content-type'),
+				retryAfterMs,
+			},
+			itemIndex,
+			request.statusHints,
+		),
+		transient: !isSuccess && isTransientStatus(answer.statusCode, idempotent),
+		retryAfterMs,
+	};
+}
+
+/**
+ * Sends one request to OKdokument and returns its JSON answer, retrying temporary failures
+ * as the node's options say. Every failure becomes a fresh NodeApiError built from what
+ * OKdokument said, never from the helper's error, which carries the request (and so the
+ * API key) in its cause.
+ */
+export async function okDokumentApiRequest(
+	this: IExecuteFunctions,
+	request: OkDokumentRequest,
+	itemIndex: number,
+): Promise<IDataObject> {
+	const connection = await getConnection.call(this);
+	const policy = readRetryPolicy.call(this, itemIndex);
+	const abortSignal = this.getExecutionCancelSignal?.();
+	const options: IHttpRequestOptions = {
+		method: request.method,
+		url: `${connection.baseUrl}${request.path}`,
+		body: request.body,
+		qs: request.qs,
+		json: true,
+		// Read the body as text: a proxy's HTML page must not turn into a JSON parse error.
+		encoding: 'text',
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		timeout: this.getNodeParameter('options.timeout', itemIndex, DEFAULT_TIMEOUT_MS) as number,
+		...(abortSignal ? { abortSignal } : {}),
+	};
+
+	const attempts = policy.enabled ? policy.maxAttempts : 1;
+	for (let attemptNumber = 1; ; attemptNumber++) {
+		const outcome = await attempt.call(this, options, request, connection, itemIndex);
+		if ('report' in outcome) return outcome.report;
+
+		const { error, transient, retryAfterMs } = outcome;
+		const finalAttempt = !transient || attemptNumber >= attempts || abortSignal?.aborted === true;
+		const delay = finalAttempt ? undefined : delayBeforeRetry(attemptNumber, policy, retryAfterMs);
+		if (delay === undefined) {
+			const waitTooLong =
+				!finalAttempt && retryAfterMs !== undefined
+					? `OKdokument asked to wait ${Math.ceil(retryAfterMs / 1000)} s, longer than the node waits (${MAX_RETRY_AFTER_MS / 1000} s).`
+					: undefined;
+			throw noteAttempts(error, attemptNumber, waitTooLong);
+		}
+		await sleep(delay);
+	}
 }
