@@ -22,6 +22,24 @@ export interface SignatureRequestRecord {
 	state: DocumentState;
 }
 
+/** A stored document (docs 3.6, 3.7): what List and Document Info show, plus its bytes. */
+export interface DocumentRecord {
+	id: string;
+	filename: string;
+	state: DocumentState;
+	/** The uploaded file. */
+	content: Buffer;
+	/** The signed PDF, once signed. */
+	signedContent?: Buffer;
+	/** 'YYYY-MM-DD HH:mm:ss' */
+	modification: string;
+	/** Epoch ms of the upload. */
+	date: number;
+	/** A running number, as digits. */
+	number: string;
+	group: string;
+}
+
 /** Only `signatureRequestId` is required; the rest defaults to `doc-<id>`, '', '', 'tosign'. */
 export type SignatureRequestInput = Partial<SignatureRequestRecord> & { signatureRequestId: string };
 

@@ -2,9 +2,10 @@
 'use strict';
 
 /*
- * OKdokument API sandbox: a loopback HTTP server that answers the way the API docs
- * (the OKdokument API reference) describe. Dev and test tooling only, never shipped.
- * Types live in ./server.d.ts. To add an endpoint, write a handler and add a line to ROUTES.
+ * OKdokument API sandbox: a loopback HTTP server that answers the way OKdokument's API
+ * documentation describes. Dev and test tooling only, never shipped.
+ * Public types: ./server.d.ts; internal ones (Reply, State, Context, Route): ./types.d.ts.
+ * To add an endpoint, write a handler in a module under routes/ and list it in its `routes`.
  */
 
 const http = require('node:http');
@@ -13,98 +14,25 @@ const http = require('node:http');
 /** @typedef {import('./server').Sandbox} Sandbox */
 /** @typedef {import('./server').Fault} Fault */
 /** @typedef {import('./server').RecordedRequest} RecordedRequest */
-/** @typedef {import('./server').SignatureRequestRecord} SignatureRequestRecord */
-/** @typedef {import('./server').SignatureRequestInput} SignatureRequestInput */
-
-/**
- * @typedef {object} Reply What a handler returns; `json` wins over `body`.
- * @property {number} status
- * @property {unknown} [json]
- * @property {string | Buffer} [body]
- * @property {Record<string, string>} [headers]
- */
-
-/**
- * @typedef {object} State
- * @property {Map<string, SignatureRequestRecord>} signatureRequests
- * @property {{ signatureRequestsUsed: number, downloaded: number, deletedFiles: number }} stats
- */
-
-/**
- * @typedef {object} Context
- * @property {RecordedRequest} request
- * @property {Buffer} buffer Raw body bytes (for binary or multipart routes).
- * @property {Record<string, string>} params Path parameters, e.g. { documentId } for '/JSON/document/:documentId'.
- * @property {State} state
- * @property {string} url Base URL of the sandbox.
- */
-
-/** @typedef {{ method: string, path: string, handler: (ctx: Context) => Reply | Promise<Reply> }} Route */
+/** @typedef {import('./types').Reply} Reply */
+/** @typedef {import('./types').Route} Route */
 
 const DEFAULT_API_KEY = '5a4db0c1e_0000sandbox0000';
-const ACCOUNT = 'sandbox'; // account prefix in /JSON/counter keys
-const PACKAGE_SIZE = 100; // signature requests "bought" by the sandbox account
 const MAX_BODY_BYTES = 20 * 1024 * 1024; // a 10 MB PDF as base64 plus JSON overhead
-const DEMO_UUID = '6f1c2d3e-4b5a-4c7d-8e9f-0a1b2c3d4e5f';
 
-// ---- Replies ----------------------------------------------------------------
-
-/** @param {number} status @param {unknown} body @returns {Reply} */
-const json = (status, body) => ({ status, json: body });
-
-/** The documented error shape {"message": "<code>", "value": "<detail>"}. @param {number} status @param {string} message @param {string} value @returns {Reply} */
-const apiError = (status, message, value) => json(status, { message, value });
-
-/** @param {unknown} value @returns {value is Record<string, unknown>} */
-const isObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
-
-// ---- Routes -----------------------------------------------------------------
-
-/** PATCH /JSON/signatureRequest (docs 3.8). @param {Context} ctx @returns {Reply} */
-function updateSignatureRequest(ctx) {
-	const body = ctx.request.body;
-	if (!isObject(body)) return apiError(400, 'err.invalid.json', '');
-	const id = body.signatureRequestId == null ? '' : String(body.signatureRequestId);
-	const record = ctx.state.signatureRequests.get(id);
-	if (!record) return apiError(400, `View ID does not exist: ${id}`, id);
-	const sendInfoURL = body.sendInfoURL ?? body.sendInfoUrl; // the docs use both spellings
-	if (typeof sendInfoURL === 'string') record.sendInfoURL = sendInfoURL;
-	if (typeof body.resulturl === 'string') record.resulturl = body.resulturl;
-	return json(200, { message: 'msg.updated', result: id, url: `${ctx.url}/${id}` });
-}
-
-/** GET /JSON/counter (docs 3.10): every value a string, keys carry the account prefix. @param {Context} ctx @returns {Reply} */
-function counter(ctx) {
-	const { signatureRequests, stats } = ctx.state;
-	const documentIds = new Set([...signatureRequests.values()].map((r) => r.documentId).filter(Boolean));
-	const now = new Date();
-	const month = `${now.getUTCFullYear()}.${now.getUTCMonth() + 1}.${ACCOUNT}`;
-	const available = Math.max(0, PACKAGE_SIZE - stats.signatureRequestsUsed);
-	return json(200, {
-		actual: {
-			[`${ACCOUNT}.storedFiles`]: String(documentIds.size),
-			[`${ACCOUNT}.deleted.f`]: String(stats.deletedFiles),
-			[`${ACCOUNT}.usedSignatureRequests`]: String(stats.signatureRequestsUsed),
-			[`${ACCOUNT}.downloaded`]: String(stats.downloaded),
-			[`${ACCOUNT}.availableSignatureRequests`]: String(available),
-		},
-		downloaded: { [month]: String(stats.downloaded) },
-		files: { [month]: String(documentIds.size) },
-		'deleted.f': { [month]: String(stats.deletedFiles) },
-		signatureRequests: { [month]: String(stats.signatureRequestsUsed) },
-	});
-}
+const { apiError, isObject, json } = require('./replies');
+const { demoSignatureRequests, freshState, toRecord } = require('./state');
 
 /**
- * Every path under /JSON needs a valid x-api-key (checked before routing).
- * Path patterns use ':name' segments; later: POST /JSON/signatureRequest,
- * DELETE /JSON/signatureRequest/:signatureRequestId, POST /JSON/document,
- * GET|DELETE /JSON/document/:documentId, GET /JSON/list/flat, a signer simulation, ...
+ * Every path under /JSON needs a valid x-api-key (checked before routing). Each module
+ * under routes/ lists its endpoints; patterns use ':name' segments.
  * @type {Route[]}
  */
 const ROUTES = [
-	{ method: 'PATCH', path: '/JSON/signatureRequest', handler: updateSignatureRequest },
-	{ method: 'GET', path: '/JSON/counter', handler: counter },
+	...require('./routes/signature-requests').routes,
+	...require('./routes/documents').routes,
+	...require('./routes/account').routes,
+	...require('./routes/signing').routes,
 ];
 
 /** @param {string} pattern */
@@ -228,41 +156,6 @@ function chaosReply(kind, retryAfterSeconds) {
 		return { ...apiError(429, 'err.too.many.requests', ''), headers: { 'retry-after': String(retryAfterSeconds) } };
 	}
 	return apiError(503, 'err.service.unavailable', '');
-}
-
-// ---- State ------------------------------------------------------------------
-
-/** @param {SignatureRequestInput} input @returns {SignatureRequestRecord} */
-function toRecord(input) {
-	if (!isObject(input) || typeof input.signatureRequestId !== 'string' || input.signatureRequestId === '') {
-		throw new TypeError('a signature request needs a non-empty string signatureRequestId');
-	}
-	const id = input.signatureRequestId;
-	return {
-		...input,
-		signatureRequestId: id,
-		documentId: input.documentId ?? `doc-${id}`,
-		sendInfoURL: input.sendInfoURL ?? '',
-		resulturl: input.resulturl ?? '',
-		state: input.state ?? 'tosign',
-	};
-}
-
-/** @param {SignatureRequestRecord[]} seed @returns {State} */
-function freshState(seed) {
-	const signatureRequests = new Map(seed.map((record) => [record.signatureRequestId, { ...record }]));
-	return { signatureRequests, stats: { signatureRequestsUsed: signatureRequests.size, downloaded: 0, deletedFiles: 0 } };
-}
-
-/** @param {number} [count] @returns {SignatureRequestRecord[]} */
-function demoSignatureRequests(count = 3) {
-	return Array.from({ length: count }, (_, i) =>
-		toRecord(
-			count >= 2 && i === count - 1
-				? { signatureRequestId: DEMO_UUID, documentId: 'y7Ki_sandboxDemo-o_S1Jiph0000' }
-				: { signatureRequestId: `sr-demo-${i + 1}`, documentId: `doc-demo-${i + 1}` },
-		),
-	);
 }
 
 // ---- Server -----------------------------------------------------------------

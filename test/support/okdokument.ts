@@ -35,6 +35,38 @@ export function sandboxCredential(
 	return { apiKey: API_KEY, environment: 'custom', baseUrl: sandbox.url, ...overrides };
 }
 
+export interface RunOperationOptions {
+	credential: ICredentialDataDecryptedObject;
+	resource: string;
+	operation: string;
+	parameters?: INodeParameters;
+	/** Input items: plain JSON, or whole items (e.g. with binary from storeBinary). */
+	items?: Array<IDataObject | INodeExecutionData>;
+	onError?: HarnessNode['onError'];
+}
+
+function isExecutionData(item: IDataObject | INodeExecutionData): item is INodeExecutionData {
+	return typeof item.json === 'object' && item.json !== null && !Array.isArray(item.json);
+}
+
+/** Runs one operation of the OKdokument node in the real engine. */
+export async function runOperation(options: RunOperationOptions): Promise<RunNodeResult> {
+	const items: INodeExecutionData[] = (options.items ?? [{}]).map((item) =>
+		isExecutionData(item) ? item : { json: item },
+	);
+	return await runNode({
+		nodeTypes: [OkDokument],
+		credentialTypes: [OkDokumentApi],
+		node: {
+			type: 'okDokument',
+			parameters: { resource: options.resource, operation: options.operation, ...options.parameters },
+			...(options.onError ? { onError: options.onError } : {}),
+		},
+		credentials: { okDokumentApi: options.credential },
+		items,
+	});
+}
+
 export interface RunUpdateOptions {
 	credential: ICredentialDataDecryptedObject;
 	parameters: INodeParameters;
@@ -43,18 +75,7 @@ export interface RunUpdateOptions {
 }
 
 export async function runUpdate(options: RunUpdateOptions): Promise<RunNodeResult> {
-	const items: INodeExecutionData[] = (options.items ?? [{}]).map((json) => ({ json }));
-	return await runNode({
-		nodeTypes: [OkDokument],
-		credentialTypes: [OkDokumentApi],
-		node: {
-			type: 'okDokument',
-			parameters: { resource: 'signatureRequest', operation: 'update', ...options.parameters },
-			...(options.onError ? { onError: options.onError } : {}),
-		},
-		credentials: { okDokumentApi: options.credential },
-		items,
-	});
+	return await runOperation({ ...options, resource: 'signatureRequest', operation: 'update' });
 }
 
 /** The JSON of every item on one output. */

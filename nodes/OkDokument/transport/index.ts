@@ -3,6 +3,7 @@ import type {
 	IExecuteFunctions,
 	IHttpRequestMethods,
 	IHttpRequestOptions,
+	IWebhookFunctions,
 } from 'n8n-workflow';
 import { jsonParse, NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
@@ -29,6 +30,9 @@ import {
 export const CREDENTIAL_TYPE = 'okDokumentApi';
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
+/** The action node for an item, or the trigger while it handles a callback. */
+export type OkDokumentContext = IExecuteFunctions | IWebhookFunctions;
+
 export interface OkDokumentRequest {
 	method: IHttpRequestMethods;
 	/** Path under the base URL, starting with /JSON. */
@@ -44,9 +48,21 @@ export interface OkDokumentRequest {
 	idempotent?: boolean;
 }
 
+export interface DownloadedFile {
+	data: Buffer;
+	contentType?: string;
+	/** From Content-Disposition, when OKdokument sent one. */
+	fileName?: string;
+}
+
 interface Connection {
 	baseUrl: string;
 	redact: (text: string) => string;
+}
+
+interface RequestSettings {
+	timeoutMs: number;
+	retry: RetryPolicy;
 }
 
 interface HttpAnswer {
@@ -55,8 +71,11 @@ interface HttpAnswer {
 	body: unknown;
 }
 
+/** Turns a 2xx answer into the result, or undefined when it is not what the operation expects. */
+type AnswerReader<T> = (answer: HttpAnswer, text: () => string) => T | undefined;
+
 /** The credential is read once per execution, not once per item. */
-const connections = new WeakMap<IExecuteFunctions, Promise<Connection>>();
+const connections = new WeakMap<OkDokumentContext, Promise<Connection>>();
 
 function isHttpUrl(value: string): boolean {
 	try {
@@ -67,7 +86,7 @@ function isHttpUrl(value: string): boolean {
 	}
 }
 
-async function openConnection(this: IExecuteFunctions): Promise<Connection> {
+async function openConnection(this: OkDokumentContext): Promise<Connection> {
 	const credentials = await this.getCredentials(CREDENTIAL_TYPE);
 	const environment = credentials.environment as string | undefined;
 	let baseUrl: string;
@@ -96,7 +115,7 @@ async function openConnection(this: IExecuteFunctions): Promise<Connection> {
 	return { baseUrl, redact };
 }
 
-function getConnection(this: IExecuteFunctions): Promise<Connection> {
+function getConnection(this: OkDokumentContext): Promise<Connection> {
 	let connection = connections.get(this);
 	if (!connection) {
 		connection = openConnection.call(this);
@@ -105,28 +124,40 @@ function getConnection(this: IExecuteFunctions): Promise<Connection> {
 	return connection;
 }
 
+/** The action node's Options for this item; the trigger uses the defaults. */
+function readSettings(context: OkDokumentContext, itemIndex: number): RequestSettings {
+	const option = (name: string, fallback: number | boolean) =>
+		'getInputData' in context
+			? context.getNodeParameter(`options.${name}`, itemIndex, fallback)
+			: fallback;
+	return {
+		timeoutMs: Number(option('timeout', DEFAULT_TIMEOUT_MS)),
+		retry: {
+			enabled: option('retry', DEFAULT_RETRY) !== false,
+			maxAttempts: Math.max(1, Math.floor(Number(option('maxAttempts', DEFAULT_MAX_ATTEMPTS)))),
+			firstDelayMs: Math.max(0, Number(option('retryDelay', DEFAULT_RETRY_DELAY_MS))),
+		},
+	};
+}
+
 function header(headers: Record<string, unknown>, name: string): string | undefined {
 	const value = headers[name.toLowerCase()];
 	return typeof value === 'string' ? value : undefined;
 }
 
-function parseJsonObject(text: string): IDataObject | undefined {
+function parseJson(text: string): unknown {
 	try {
-		const value = jsonParse<unknown>(text);
-		return value !== null && typeof value === 'object' ? (value as IDataObject) : undefined;
+		return jsonParse<unknown>(text);
 	} catch {
 		return undefined;
 	}
 }
 
-function readRetryPolicy(this: IExecuteFunctions, itemIndex: number): RetryPolicy {
-	const option = (name: string, fallback: number | boolean) =>
-		this.getNodeParameter(`options.${name}`, itemIndex, fallback);
-	return {
-		enabled: option('retry', DEFAULT_RETRY) !== false,
-		maxAttempts: Math.max(1, Math.floor(Number(option('maxAttempts', DEFAULT_MAX_ATTEMPTS)))),
-		firstDelayMs: Math.max(0, Number(option('retryDelay', DEFAULT_RETRY_DELAY_MS))),
-	};
+function bodyText(body: unknown): string {
+	if (typeof body === 'string') return body;
+	if (Buffer.isBuffer(body)) return body.toString('utf8');
+	if (body instanceof ArrayBuffer) return Buffer.from(body).toString('utf8');
+	return JSON.stringify(body ?? '');
 }
 
 interface AttemptFailure {
@@ -135,16 +166,17 @@ interface AttemptFailure {
 	retryAfterMs?: number;
 }
 
-type AttemptOutcome = { report: IDataObject } | AttemptFailure;
+type AttemptOutcome<T> = { result: T } | AttemptFailure;
 
-/** Sends the request once; any answer but a readable success comes back as a failure. */
-async function attempt(
-	this: IExecuteFunctions,
+/** Sends the request once; any answer but one the reader accepts comes back as a failure. */
+async function attempt<T>(
+	this: OkDokumentContext,
 	options: IHttpRequestOptions,
 	request: OkDokumentRequest,
 	connection: Connection,
 	itemIndex: number,
-): Promise<AttemptOutcome> {
+	read: AnswerReader<T>,
+): Promise<AttemptOutcome<T>> {
 	const idempotent = request.idempotent ?? request.method !== 'POST';
 	let answer: HttpAnswer;
 	try {
@@ -166,22 +198,26 @@ async function attempt(
 		};
 	}
 
-	const headers = answer.headers ?? {};
-	const raw = typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body ?? '');
 	// A server that echoes the key back must not put it into items or errors.
-	const text = connection.redact(raw);
-	const report = parseJsonObject(text);
+	let text: string | undefined;
+	const readText = () => (text ??= connection.redact(bodyText(answer.body)));
 	const isSuccess = answer.statusCode >= 200 && answer.statusCode < 300;
-	if (isSuccess && report && !Array.isArray(report)) return { report };
+	if (isSuccess) {
+		const result = read(answer, readText);
+		if (result !== undefined) return { result };
+	}
 
+	const headers = answer.headers ?? {};
+	const report = parseJson(readText());
+	const isReport = report !== null && typeof report === 'object';
 	const retryAfterMs = parseRetryAfter(header(headers, 'retry-after'));
 	return {
 		error: errorFromResponse(
 			this.getNode(),
 			{
 				statusCode: answer.statusCode,
-				report,
-				text: report ? undefined : text,
+				report: isReport ? (report as IDataObject) : undefined,
+				text: isReport ? undefined : readText(),
 				contentType: header(headers, 'content-type'),
 				retryAfterMs,
 			},
@@ -194,41 +230,42 @@ async function attempt(
 }
 
 /**
- * Sends one request to OKdokument and returns its JSON answer, retrying temporary failures
- * as the node's options say. Every failure becomes a fresh NodeApiError built from what
- * OKdokument said, never from the helper's error, which carries the request (and so the
- * API key) in its cause.
+ * Sends one request to OKdokument, retrying temporary failures as the node's options say.
+ * Every failure becomes a fresh NodeApiError built from what OKdokument said, never from
+ * the helper's error, which carries the request (and so the API key) in its cause.
  */
-export async function okDokumentApiRequest(
-	this: IExecuteFunctions,
+async function send<T>(
+	this: OkDokumentContext,
 	request: OkDokumentRequest,
 	itemIndex: number,
-): Promise<IDataObject> {
+	encoding: 'text' | 'arraybuffer',
+	read: AnswerReader<T>,
+): Promise<T> {
 	const connection = await getConnection.call(this);
-	const policy = readRetryPolicy.call(this, itemIndex);
-	const abortSignal = this.getExecutionCancelSignal?.();
+	const settings = readSettings(this, itemIndex);
+	const abortSignal = 'getExecutionCancelSignal' in this ? this.getExecutionCancelSignal?.() : undefined;
 	const options: IHttpRequestOptions = {
 		method: request.method,
 		url: `${connection.baseUrl}${request.path}`,
 		body: request.body,
 		qs: request.qs,
-		json: true,
-		// Read the body as text: a proxy's HTML page must not turn into a JSON parse error.
-		encoding: 'text',
+		json: encoding === 'text',
+		// Bodies are read raw: a proxy's HTML page must not turn into a JSON parse error.
+		encoding,
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
-		timeout: this.getNodeParameter('options.timeout', itemIndex, DEFAULT_TIMEOUT_MS) as number,
+		timeout: settings.timeoutMs,
 		...(abortSignal ? { abortSignal } : {}),
 	};
 
-	const attempts = policy.enabled ? policy.maxAttempts : 1;
+	const attempts = settings.retry.enabled ? settings.retry.maxAttempts : 1;
 	for (let attemptNumber = 1; ; attemptNumber++) {
-		const outcome = await attempt.call(this, options, request, connection, itemIndex);
-		if ('report' in outcome) return outcome.report;
+		const outcome = await (attempt<T>).call(this, options, request, connection, itemIndex, read);
+		if ('result' in outcome) return outcome.result;
 
 		const { error, transient, retryAfterMs } = outcome;
 		const finalAttempt = !transient || attemptNumber >= attempts || abortSignal?.aborted === true;
-		const delay = finalAttempt ? undefined : delayBeforeRetry(attemptNumber, policy, retryAfterMs);
+		const delay = finalAttempt ? undefined : delayBeforeRetry(attemptNumber, settings.retry, retryAfterMs);
 		if (delay === undefined) {
 			const waitTooLong =
 				!finalAttempt && retryAfterMs !== undefined
@@ -238,4 +275,60 @@ export async function okDokumentApiRequest(
 		}
 		await sleep(delay);
 	}
+}
+
+const readObject: AnswerReader<IDataObject> = (_answer, text) => {
+	const value = parseJson(text());
+	return value !== null && typeof value === 'object' && !Array.isArray(value)
+		? (value as IDataObject)
+		: undefined;
+};
+
+const readList: AnswerReader<IDataObject[]> = (_answer, text) => {
+	const value = parseJson(text());
+	return Array.isArray(value) ? (value as IDataObject[]) : undefined;
+};
+
+const readFile: AnswerReader<DownloadedFile> = (answer) => {
+	const { body, headers } = answer;
+	const data = Buffer.isBuffer(body)
+		? body
+		: body instanceof ArrayBuffer
+			? Buffer.from(body)
+			: undefined;
+	if (!data) return undefined;
+	const disposition = header(headers ?? {}, 'content-disposition') ?? '';
+	const fileName = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition)?.[1];
+	return {
+		data,
+		contentType: header(headers ?? {}, 'content-type'),
+		fileName: fileName ? decodeURIComponent(fileName) : undefined,
+	};
+};
+
+/** A request whose answer is a JSON object. */
+export async function okDokumentApiRequest(
+	this: OkDokumentContext,
+	request: OkDokumentRequest,
+	itemIndex: number,
+): Promise<IDataObject> {
+	return await (send<IDataObject>).call(this, request, itemIndex, 'text', readObject);
+}
+
+/** A request whose answer is a JSON array. */
+export async function okDokumentApiRequestList(
+	this: OkDokumentContext,
+	request: OkDokumentRequest,
+	itemIndex: number,
+): Promise<IDataObject[]> {
+	return await (send<IDataObject[]>).call(this, request, itemIndex, 'text', readList);
+}
+
+/** A request whose answer is a file (the signed PDF). */
+export async function okDokumentDownload(
+	this: OkDokumentContext,
+	request: OkDokumentRequest,
+	itemIndex: number,
+): Promise<DownloadedFile> {
+	return await (send<DownloadedFile>).call(this, request, itemIndex, 'arraybuffer', readFile);
 }

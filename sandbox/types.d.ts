@@ -1,0 +1,36 @@
+// Internal types of the sandbox's modules (checked with // @ts-check).
+import type { DocumentRecord, RecordedRequest, SignatureRequestRecord } from './server';
+
+/** What a route handler returns; `json` wins over `body`. */
+export interface Reply {
+	status: number;
+	json?: unknown;
+	body?: string | Buffer;
+	headers?: Record<string, string>;
+}
+
+/** The in-memory account (see state.js). */
+export interface State {
+	signatureRequests: Map<string, SignatureRequestRecord>;
+	documents: Map<string, DocumentRecord>;
+	stats: { signatureRequestsUsed: number; downloaded: number; deletedFiles: number };
+	/** Counter behind newId(). */
+	sequence: number;
+}
+
+export interface Context {
+	request: RecordedRequest;
+	/** Raw body bytes (for binary or multipart routes). */
+	buffer: Buffer;
+	/** Path parameters, e.g. { documentId } for '/JSON/document/:documentId'. */
+	params: Record<string, string>;
+	state: State;
+	/** Base URL of the sandbox, no trailing slash. */
+	url: string;
+}
+
+export interface Route {
+	method: string;
+	path: string;
+	handler: (ctx: Context) => Reply | Promise<Reply>;
+}
