@@ -1,17 +1,8 @@
 import { OkDokumentApi } from '../credentials/OkDokumentApi.credentials';
-import { API_KEY, FORBIDDEN_KEY, KNOWN_ID, runUpdate, startTestSandbox } from './support/okdokument';
-import { resolveCredentialTestRequest, shutdownEngine, testCredential } from './harness';
-import type { Sandbox } from '../sandbox/server';
+import { API_KEY, FORBIDDEN_KEY, KNOWN_ID, runUpdate, useSandbox } from './support/okdokument';
+import { resolveCredentialTestRequest, testCredential } from './harness';
 
-let sandbox: Sandbox;
-beforeAll(async () => {
-	sandbox = await startTestSandbox();
-});
-afterEach(() => sandbox.reset());
-afterAll(async () => {
-	await sandbox.stop();
-	await shutdownEngine();
-});
+const sandbox = useSandbox();
 
 describe('OKdokument API credential', () => {
 	it('declares the public contract: type name, property names, header authentication', () => {

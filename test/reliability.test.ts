@@ -1,18 +1,8 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import { jsonOf, KNOWN_ID, pairedOf, runUpdate, sandboxCredential, startTestSandbox } from './support/okdokument';
-import { shutdownEngine } from './harness';
-import type { Sandbox } from '../sandbox/server';
+import { jsonOf, KNOWN_ID, pairedOf, runUpdate, sandboxCredential, useSandbox } from './support/okdokument';
 
-let sandbox: Sandbox;
-beforeAll(async () => {
-	sandbox = await startTestSandbox();
-});
-afterEach(() => sandbox.reset());
-afterAll(async () => {
-	await sandbox.stop();
-	await shutdownEngine();
-});
+const sandbox = useSandbox();
 
 const hookFor = (id: string) => `https://hooks.example.com/signed/${id}`;
 

@@ -1,16 +1,8 @@
-import { API_KEY, KNOWN_ID, runUpdate, sandboxCredential, startTestSandbox } from './support/okdokument';
-import { shutdownEngine, type RunNodeResult } from './harness';
-import type { Fault, Sandbox } from '../sandbox/server';
+import { API_KEY, KNOWN_ID, runUpdate, sandboxCredential, useSandbox } from './support/okdokument';
+import type { RunNodeResult } from './harness';
+import type { Fault } from '../sandbox/server';
 
-let sandbox: Sandbox;
-beforeAll(async () => {
-	sandbox = await startTestSandbox();
-});
-afterEach(() => sandbox.reset());
-afterAll(async () => {
-	await sandbox.stop();
-	await shutdownEngine();
-});
+const sandbox = useSandbox();
 
 /** Everything of a run that n8n would show or store. */
 function everythingStored(result: RunNodeResult): string {

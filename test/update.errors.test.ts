@@ -1,18 +1,8 @@
 import { createServer, type Server } from 'node:net';
 
-import { FORBIDDEN_KEY, KNOWN_ID, runUpdate, sandboxCredential, startTestSandbox } from './support/okdokument';
-import { shutdownEngine } from './harness';
-import type { Sandbox } from '../sandbox/server';
+import { FORBIDDEN_KEY, KNOWN_ID, runUpdate, sandboxCredential, useSandbox } from './support/okdokument';
 
-let sandbox: Sandbox;
-beforeAll(async () => {
-	sandbox = await startTestSandbox();
-});
-afterEach(() => sandbox.reset());
-afterAll(async () => {
-	await sandbox.stop();
-	await shutdownEngine();
-});
+const sandbox = useSandbox();
 
 /**
  * Two items, sent one after the other and without retries, so that each failure is seen

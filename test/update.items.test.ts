@@ -1,16 +1,6 @@
-import { jsonOf, KNOWN_ID, OTHER_ID, pairedOf, runUpdate, sandboxCredential, startTestSandbox } from './support/okdokument';
-import { shutdownEngine } from './harness';
-import type { Sandbox } from '../sandbox/server';
+import { jsonOf, KNOWN_ID, OTHER_ID, pairedOf, runUpdate, sandboxCredential, useSandbox } from './support/okdokument';
 
-let sandbox: Sandbox;
-beforeAll(async () => {
-	sandbox = await startTestSandbox();
-});
-afterEach(() => sandbox.reset());
-afterAll(async () => {
-	await sandbox.stop();
-	await shutdownEngine();
-});
+const sandbox = useSandbox();
 
 /** Four items: a success, an unknown ID (HTTP 400), a bad URL (refused locally), a success. */
 const mixedItems = [

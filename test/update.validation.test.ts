@@ -1,18 +1,8 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { KNOWN_ID, runUpdate, sandboxCredential, startTestSandbox } from './support/okdokument';
-import { shutdownEngine } from './harness';
-import type { Sandbox } from '../sandbox/server';
+import { KNOWN_ID, runUpdate, sandboxCredential, useSandbox } from './support/okdokument';
 
-let sandbox: Sandbox;
-beforeAll(async () => {
-	sandbox = await startTestSandbox();
-});
-afterEach(() => sandbox.reset());
-afterAll(async () => {
-	await sandbox.stop();
-	await shutdownEngine();
-});
+const sandbox = useSandbox();
 
 /** Item 0 is valid; item 1 carries the bad value, mapped in by expression as a workflow would. */
 async function runWithSecondItem(second: IDataObject) {

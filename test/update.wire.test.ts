@@ -1,16 +1,6 @@
-import { API_KEY, jsonOf, KNOWN_ID, OTHER_ID, pairedOf, runUpdate, sandboxCredential, startTestSandbox } from './support/okdokument';
-import { shutdownEngine } from './harness';
-import type { Sandbox } from '../sandbox/server';
+import { API_KEY, jsonOf, KNOWN_ID, OTHER_ID, pairedOf, runUpdate, sandboxCredential, useSandbox } from './support/okdokument';
 
-let sandbox: Sandbox;
-beforeAll(async () => {
-	sandbox = await startTestSandbox();
-});
-afterEach(() => sandbox.reset());
-afterAll(async () => {
-	await sandbox.stop();
-	await shutdownEngine();
-});
+const sandbox = useSandbox();
 
 describe('Signature Request → Update on the wire', () => {
 	it('sends PATCH /JSON/signatureRequest with the key, JSON content type and exactly the documented body', async () => {

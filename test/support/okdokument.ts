@@ -12,7 +12,7 @@ import type {
 import { OkDokumentApi } from '../../credentials/OkDokumentApi.credentials';
 import { OkDokument } from '../../nodes/OkDokument/OkDokument.node';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox/server';
-import { runNode, type HarnessNode, type RunNodeResult } from '../harness';
+import { runNode, shutdownEngine, type HarnessNode, type RunNodeResult } from '../harness';
 
 /** Distinctive, so a scan for it cannot match anything by chance. */
 export const API_KEY = '7c3e9a1f4_b85d2e6f0a4c1b9d7e3f5a2c8b6d4e0f';
@@ -25,6 +25,29 @@ export async function startTestSandbox(options: SandboxOptions = {}): Promise<Sa
 		apiKeys: { [API_KEY]: { permitted: true }, [FORBIDDEN_KEY]: { permitted: false } },
 		signatureRequests: [{ signatureRequestId: KNOWN_ID }, { signatureRequestId: OTHER_ID }],
 		...options,
+	});
+}
+
+/**
+ * A sandbox for one test file: started before its tests, reset after each, stopped (with
+ * the engine) at the end. The returned object stands for the started sandbox.
+ */
+export function useSandbox(options: SandboxOptions = {}): Sandbox {
+	let started: Sandbox | undefined;
+	beforeAll(async () => {
+		started = await startTestSandbox(options);
+	});
+	afterEach(() => started?.reset());
+	afterAll(async () => {
+		await started?.stop();
+		await shutdownEngine();
+	});
+	return new Proxy({} as Sandbox, {
+		get(_target, property) {
+			if (!started) throw new Error('The sandbox is used before beforeAll started it');
+			const value: unknown = Reflect.get(started, property, started);
+			return typeof value === 'function' ? value.bind(started) : value;
+		},
 	});
 }
 
