@@ -273,7 +273,23 @@ async function send<T>(
 					: undefined;
 			throw noteAttempts(error, attemptNumber, waitTooLong);
 		}
-		await sleep(delay);
+		await waitUnlessAborted(delay, abortSignal);
+		if (abortSignal?.aborted) throw noteAttempts(error, attemptNumber);
+	}
+}
+
+/** Waits before a retry, but not past the execution being cancelled. */
+async function waitUnlessAborted(ms: number, signal: AbortSignal | undefined): Promise<void> {
+	if (!signal) return await sleep(ms);
+	let onAbort = () => {};
+	const aborted = new Promise<void>((resolve) => {
+		onAbort = resolve;
+		signal.addEventListener('abort', onAbort, { once: true });
+	});
+	try {
+		await Promise.race([sleep(ms), aborted]);
+	} finally {
+		signal.removeEventListener('abort', onAbort);
 	}
 }
 
