@@ -3,33 +3,29 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { DEFAULT_CONCURRENCY, mapConcurrently } from '../helpers/concurrency';
 import { toNodeError } from '../helpers/errors';
+import * as account from './account/Account.resource';
+import * as document from './document/Document.resource';
 import * as signatureRequest from './signatureRequest/SignatureRequest.resource';
 
 type ItemOperation = (this: IExecuteFunctions, itemIndex: number) => Promise<INodeExecutionData[]>;
 type ItemError = ReturnType<typeof toNodeError>;
 
+/** Every operation, by resource: a new operation is a new file plus one line in its resource. */
 const operations: Record<string, Record<string, ItemOperation>> = {
-	signatureRequest: {
-		update: signatureRequest.update.execute,
-	},
+	account: account.operations,
+	document: document.operations,
+	signatureRequest: signatureRequest.operations,
 };
 
 /**
- * With "Continue On Fail" a failed item keeps its place in the output. The engine routes
- * it to the error output only when its json holds nothing but error/message/details.
+ * With "Continue On Fail" a failed item keeps its place in the output. n8n routes it to the
+ * error output only when its json is `{ error }` or `{ error, message }` and nothing else
+ * (n8n 1.x is that strict; 2.x also allows `details`), so the item carries what went wrong
+ * and what to do, and nothing more.
  */
 function failedItem(error: ItemError, itemIndex: number): INodeExecutionData {
-	const httpCode = 'httpCode' in error ? error.httpCode : undefined;
 	return {
-		json: {
-			error: error.message,
-			details: {
-				...(error.description ? { description: error.description } : {}),
-				...(httpCode ? { httpCode } : {}),
-				...(error.context.data ? { response: error.context.data } : {}),
-				itemIndex,
-			},
-		},
+		json: { error: error.message, ...(error.description ? { message: error.description } : {}) },
 		pairedItem: { item: itemIndex },
 	};
 }
