@@ -1,0 +1,129 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+
+import { binaryPropertyField, readDocumentFile } from '../../helpers/binary';
+import { okDokumentApiRequest } from '../../transport';
+import { answerMessage, refuseReportedFailure } from './fields';
+
+const UPLOAD_STATES = ['tosign', 'tags', 'tostamp'];
+
+const properties: INodeProperties[] = [
+	binaryPropertyField({
+		description: 'The PDF to store (or a .doc, .docx, .xls or .xlsx file, which OKdokument converts to PDF). At most 10 MB.',
+	}),
+	{
+		displayName: 'File Name',
+		name: 'fileName',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. contract-2026-001.pdf',
+		description:
+			'The document’s name in OKdokument and in its e-mails. Leave empty to use the input file’s name.',
+		hint: 'Word and Excel files are converted to PDF only when the name ends in .doc, .docx, .xls or .xlsx',
+	},
+	{
+		displayName: 'State',
+		name: 'state',
+		type: 'options',
+		options: [
+			{
+				name: 'To Sign',
+				value: 'tosign',
+				description: 'Ready to be signed as it is',
+			},
+			{
+				name: 'Tags',
+				value: 'tags',
+				description:
+					'OKdokument first turns text tags such as _SC1_ (required) or _SO1_ (optional) into signature fields',
+			},
+			{
+				name: 'To Stamp',
+				value: 'tostamp',
+				description: 'OKdokument first adds its digital stamp',
+			},
+		],
+		default: 'tosign',
+		description: 'What OKdokument does with the document before it can be signed',
+	},
+];
+
+const displayOptions = {
+	show: {
+		resource: ['document'],
+		operation: ['upload'],
+	},
+};
+
+export const description = updateDisplayOptions(displayOptions, properties);
+
+function readState(context: IExecuteFunctions, itemIndex: number): string {
+	const state = String(context.getNodeParameter('state', itemIndex, 'tosign')).trim();
+	if (!UPLOAD_STATES.includes(state)) {
+		throw new NodeOperationError(
+			context.getNode(),
+			`State must be one of ${UPLOAD_STATES.join(', ')}, not "${state}" (item index ${itemIndex})`,
+			{ itemIndex, description: 'Choose To Sign, Tags or To Stamp.' },
+		);
+	}
+	return state;
+}
+
+/** The ID of the stored document: `result` in both documented answers; `id` or `documentId` tolerated. */
+function documentIdOf(answer: IDataObject): string | undefined {
+	for (const key of ['result', 'documentId', 'id']) {
+		const value = answer[key];
+		if (typeof value === 'string' && value.trim() !== '') return value.trim();
+		if (typeof value === 'number') return String(value);
+	}
+	return undefined;
+}
+
+/** POST /JSON/document (docs 3.11): stores a file without creating a signature request. */
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
+	const binaryPropertyName = String(this.getNodeParameter('binaryPropertyName', itemIndex)).trim();
+	const state = readState(this, itemIndex);
+	const file = await readDocumentFile.call(this, itemIndex, binaryPropertyName);
+	const fileNameOverride = String(this.getNodeParameter('fileName', itemIndex, '')).trim();
+	const filename = fileNameOverride || file.fileName?.trim() || undefined;
+
+	// The wiki's shape (docs 3.11, with a full example); the connector declares a bare `file` but shows none.
+	const body: IDataObject = {};
+	if (filename !== undefined) body.filename = filename;
+	body.state = state;
+	body.file = { content: file.base64 };
+
+	const answer = await okDokumentApiRequest.call(
+		this,
+		{
+			method: 'POST',
+			path: '/JSON/document',
+			body,
+			idempotent: false,
+			statusHints: {
+				400: 'OKdokument refused the file or its settings: check that the file is a PDF (or a Word or Excel file whose name ends in its extension) of at most 10 MB.',
+			},
+		},
+		itemIndex,
+	);
+	refuseReportedFailure(this, answer, itemIndex, 'the upload');
+	const documentId = documentIdOf(answer);
+	if (documentId === undefined) {
+		throw new NodeOperationError(
+			this.getNode(),
+			`OKdokument accepted the upload but its answer holds no document ID (item index ${itemIndex})`,
+			{
+				itemIndex,
+				description: `Expected the ID in "result". The answer was: ${JSON.stringify(answer)}. Look for the document with Get Many before uploading it again.`,
+			},
+		);
+	}
+	return [
+		{
+			json: { documentId, filename: filename ?? null, state, message: answerMessage(answer) },
+		},
+	];
+}
