@@ -93,6 +93,17 @@ function addDocument(state, input) {
 	return record;
 }
 
+/**
+ * The documents the account holds: those stored (uploads, inline Creates) plus those that
+ * seeded signature requests refer to, which exist without bytes.
+ * @param {State} state @returns {Set<string>}
+ */
+function storedDocumentIds(state) {
+	const ids = new Set(state.documents.keys());
+	for (const record of state.signatureRequests.values()) if (record.documentId) ids.add(record.documentId);
+	return ids;
+}
+
 /** The smallest PDF a viewer opens, with one line of text. @param {string} text */
 function samplePdf(text) {
 	const escaped = text.replace(/[()\\]/g, '\\$&');
@@ -112,5 +123,6 @@ module.exports = {
 	formatModification,
 	demoSignatureRequests,
 	addDocument,
+	storedDocumentIds,
 	samplePdf,
 };

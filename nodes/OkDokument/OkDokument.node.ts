@@ -8,6 +8,8 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { requestOptions } from './actions/options.description';
 import { router } from './actions/router';
+import * as account from './actions/account/Account.resource';
+import * as document from './actions/document/Document.resource';
 import * as signatureRequest from './actions/signatureRequest/SignatureRequest.resource';
 
 export class OkDokument implements INodeType {
@@ -18,7 +20,7 @@ export class OkDokument implements INodeType {
 		group: ['output'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
-		description: 'Manage signature requests in OKdokument, the e-signature service',
+		description: 'Send documents for e-signature with OKdokument and manage signature requests and documents',
 		defaults: { name: 'OKdokument' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -30,10 +32,16 @@ export class OkDokument implements INodeType {
 				name: 'resource',
 				type: 'options',
 				noDataExpression: true,
-				options: [{ name: 'Signature Request', value: 'signatureRequest' }],
+				options: [
+					{ name: 'Account', value: 'account' },
+					{ name: 'Document', value: 'document' },
+					{ name: 'Signature Request', value: 'signatureRequest' },
+				],
 				default: 'signatureRequest',
 			},
 			...signatureRequest.description,
+			...document.description,
+			...account.description,
 			requestOptions,
 		],
 	};

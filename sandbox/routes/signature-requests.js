@@ -3,11 +3,150 @@
 
 /** Signature request endpoints (docs 3.1, 3.8, 3.9). */
 
+const { randomUUID } = require('node:crypto');
+
 const { apiError, isObject, json } = require('../replies');
+const { addDocument, storedDocumentIds } = require('../state');
+const { MAX_DOCUMENT_BYTES, decodeFile } = require('./documents');
 
 /** @typedef {import('../types').Context} Context */
 /** @typedef {import('../types').Reply} Reply */
 /** @typedef {import('../types').Route} Route */
+/** @typedef {import('../server').SignatureRequestRecord} SignatureRequestRecord */
+/** @typedef {import('../server').DocumentRecord} DocumentRecord */
+
+const UPLOAD_STATES = ['tosign', 'tags', 'tostamp'];
+const FIELD_TYPES = ['SIGNATURE', 'TEXT', 'CHECKBOX', 'RADIO', 'COMBOBOX'];
+const FIELDS_BEFORE_SIGNING = ['flatten', 'readOnly', 'keep'];
+
+/** @param {unknown} value */
+const isString = (value) => typeof value === 'string';
+
+/** Old form {"SIGNATURE": "_SO1_"} or new form {"SIGNATURE": ["SC_signature"]} (docs 8.6). @param {unknown} value */
+function isAllowedFields(value) {
+	return (
+		isObject(value) &&
+		Object.entries(value).every(
+			([type, names]) => FIELD_TYPES.includes(type) && (isString(names) || (Array.isArray(names) && names.every(isString))),
+		)
+	);
+}
+
+/** @param {unknown} value */
+function isFieldConfig(value) {
+	return (
+		Array.isArray(value) &&
+		value.every(
+			(entry) =>
+				isObject(entry) &&
+				isString(entry.name) &&
+				isString(entry.value) &&
+				(entry.readOnly === undefined || typeof entry.readOnly === 'boolean'),
+		)
+	);
+}
+
+/**
+ * The optional settings of Create, checked as strictly as the docs describe them; the first
+ * problem is reported as OKdokument reports errors.
+ * @param {Record<string, unknown>} body @returns {Reply | undefined}
+ */
+function checkSettings(body) {
+	for (const name of ['sendInfoURL', 'resulturl', 'signatureRequestId']) {
+		const value = body[name];
+		if (value !== undefined && (!isString(value) || value === '')) return apiError(400, `err.invalid.${name}`, String(value));
+	}
+	const { expirationTime, rules, allowedFields, fieldConfig, ignoreRequired, fieldsBeforeSigning } = body;
+	// A string of epoch milliseconds (docs 3.1.1), never a number.
+	if (expirationTime !== undefined && !(isString(expirationTime) && /^\d+$/.test(expirationTime))) {
+		return apiError(400, 'err.invalid.expirationTime', String(expirationTime));
+	}
+	if (rules !== undefined && !isObject(rules) && !(isString(rules) && rules !== '')) return apiError(400, 'err.invalid.rules', '');
+	if (allowedFields !== undefined && !isAllowedFields(allowedFields)) return apiError(400, 'err.invalid.allowedFields', '');
+	if (fieldConfig !== undefined && !isFieldConfig(fieldConfig)) return apiError(400, 'err.invalid.fieldConfig', '');
+	if (ignoreRequired !== undefined && !(Array.isArray(ignoreRequired) && ignoreRequired.every((type) => FIELD_TYPES.includes(type)))) {
+		return apiError(400, 'err.invalid.ignoreRequired', '');
+	}
+	if (fieldsBeforeSigning !== undefined && !FIELDS_BEFORE_SIGNING.includes(/** @type {string} */ (fieldsBeforeSigning))) {
+		return apiError(400, 'err.invalid.fieldsBeforeSigning', String(fieldsBeforeSigning));
+	}
+	return undefined;
+}
+
+/**
+ * The document to sign: uploaded inline (`filedata`, with `content` or `$content`) or an
+ * existing one (`id`, with `changeState`).
+ * @param {Context} ctx @param {Record<string, unknown>} body @returns {{ documentId: string } | { error: Reply }}
+ */
+function documentToSign(ctx, body) {
+	if (body.filedata !== undefined) {
+		const filedata = body.filedata;
+		if (!isObject(filedata)) return { error: apiError(400, 'err.invalid.filedata', '') };
+		const content = decodeFile(filedata);
+		if (!content || content.length === 0) return { error: apiError(400, 'err.invalid.file', 'filedata.content') };
+		if (content.length > MAX_DOCUMENT_BYTES) return { error: apiError(400, 'err.file.too.large', String(content.length)) };
+		const state = filedata.state ?? 'tosign';
+		if (!isString(state) || !UPLOAD_STATES.includes(state)) return { error: apiError(400, 'err.invalid.state', String(state)) };
+		if (filedata.filename !== undefined && (!isString(filedata.filename) || filedata.filename === '')) {
+			return { error: apiError(400, 'err.invalid.filename', '') };
+		}
+		const filename = /** @type {string | undefined} */ (filedata.filename);
+		const document = addDocument(ctx.state, { filename, content, state: /** @type {DocumentRecord['state']} */ (state) });
+		return { documentId: document.id };
+	}
+	if (body.id !== undefined) {
+		const id = String(body.id);
+		if (!storedDocumentIds(ctx.state).has(id)) return { error: apiError(400, 'err.document.not.exist', id) };
+		if (body.changeState !== undefined && body.changeState !== 'tosign') {
+			return { error: apiError(400, 'err.invalid.changeState', String(body.changeState)) };
+		}
+		// A document that was already signed can be signed again only when switched back.
+		const document = ctx.state.documents.get(id);
+		if (document && document.state !== 'tosign' && body.changeState !== 'tosign') {
+			return { error: apiError(400, 'err.document.not.tosign', id) };
+		}
+		if (document) document.state = 'tosign';
+		return { documentId: id };
+	}
+	return { error: apiError(400, 'err.missing.document', 'filedata or id') };
+}
+
+/** POST /JSON/signatureRequest (docs 3.1). @param {Context} ctx @returns {Reply} */
+function createSignatureRequest(ctx) {
+	const body = ctx.request.body;
+	if (!isObject(body)) return apiError(400, 'err.invalid.json', '');
+	const problem = checkSettings(body);
+	if (problem) return problem;
+	const requested = /** @type {string | undefined} */ (body.signatureRequestId);
+	if (requested !== undefined && ctx.state.signatureRequests.has(requested)) {
+		// The connector's error shape, which SW documents for 409 (its meaning is our guess: a reused ID).
+		return json(409, { code: 'CONFLICT', message: 'err.signature.request.id.exists', result: requested, statusCode: 409, success: false });
+	}
+	if (body.filedata !== undefined && body.id !== undefined) return apiError(400, 'err.ambiguous.document', 'filedata and id');
+	const found = documentToSign(ctx, body);
+	if ('error' in found) return found.error;
+
+	const signatureRequestId = requested ?? randomUUID();
+	/** @type {SignatureRequestRecord} */
+	const record = {
+		signatureRequestId,
+		documentId: found.documentId,
+		sendInfoURL: /** @type {string} */ (body.sendInfoURL ?? ''),
+		resulturl: /** @type {string} */ (body.resulturl ?? ''),
+		state: 'tosign',
+	};
+	for (const name of /** @type {const} */ (['expirationTime', 'rules', 'allowedFields', 'fieldConfig', 'ignoreRequired', 'fieldsBeforeSigning'])) {
+		if (body[name] !== undefined) Object.assign(record, { [name]: body[name] });
+	}
+	ctx.state.signatureRequests.set(signatureRequestId, record);
+	ctx.state.stats.signatureRequestsUsed += 1;
+	return json(200, {
+		message: 'msg.signature.request.id.created',
+		result: signatureRequestId,
+		url: `${ctx.url}/openDocument/${encodeURIComponent(signatureRequestId)}`,
+		documentId: found.documentId,
+	});
+}
 
 /** PATCH /JSON/signatureRequest (docs 3.8). @param {Context} ctx @returns {Reply} */
 function updateSignatureRequest(ctx) {
@@ -22,7 +161,18 @@ function updateSignatureRequest(ctx) {
 	return json(200, { message: 'msg.updated', result: id, url: `${ctx.url}/${id}` });
 }
 
+/** DELETE /JSON/signatureRequest/:signatureRequestId (docs 3.9): the link dies, the document stays. @param {Context} ctx @returns {Reply} */
+function deleteSignatureRequest(ctx) {
+	const id = ctx.params.signatureRequestId;
+	if (!ctx.state.signatureRequests.delete(id)) return apiError(400, 'err.signature.request.not.exist', id);
+	return json(200, { message: 'msg.deleted', result: id });
+}
+
 /** @type {Route[]} */
-const routes = [{ method: 'PATCH', path: '/JSON/signatureRequest', handler: updateSignatureRequest }];
+const routes = [
+	{ method: 'POST', path: '/JSON/signatureRequest', handler: createSignatureRequest },
+	{ method: 'PATCH', path: '/JSON/signatureRequest', handler: updateSignatureRequest },
+	{ method: 'DELETE', path: '/JSON/signatureRequest/:signatureRequestId', handler: deleteSignatureRequest },
+];
 
 module.exports = { routes };

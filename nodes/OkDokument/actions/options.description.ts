@@ -45,7 +45,7 @@ export const requestOptions: INodeProperties = {
 			type: 'boolean',
 			default: true,
 			description:
-				'Whether to send a request again when OKdokument is busy or unreachable (429, 503, refused connections; and for updates also 500, 502, 504, resets and timeouts). 400, 401 and 403 are never retried.',
+				'Whether to send a request again when OKdokument is busy or unreachable (429, 503, refused connections; for updates and reads also 500, 502, 504, resets and timeouts). 400, 401 and 403 are never retried.',
 		},
 		{
 			displayName: 'Timeout',

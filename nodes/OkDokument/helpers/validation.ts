@@ -5,7 +5,7 @@ import { NodeOperationError } from 'n8n-workflow';
 export const MAX_ID_LENGTH = 200;
 
 /** White space and control characters never belong in an ID. */
-function findForbiddenCharacter(id: string): string | undefined {
+export function findForbiddenCharacter(id: string): string | undefined {
 	for (const character of id) {
 		const code = character.codePointAt(0) ?? 0;
 		const isControl = code < 0x20 || (code >= 0x7f && code <= 0x9f);
@@ -21,7 +21,7 @@ export interface FieldRef {
 	label: string;
 }
 
-function invalidField(field: FieldRef, problem: string, hint: string): NodeOperationError {
+export function invalidField(field: FieldRef, problem: string, hint: string): NodeOperationError {
 	return new NodeOperationError(
 		field.node,
 		`${field.label} ${problem} (item index ${field.itemIndex})`,

@@ -30,6 +30,8 @@ import {
 export const CREDENTIAL_TYPE = 'okDokumentApi';
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
+const IDEMPOTENT_METHODS = new Set<IHttpRequestMethods>(['GET', 'HEAD', 'PATCH', 'PUT']);
+
 /** The action node for an item, or the trigger while it handles a callback. */
 export type OkDokumentContext = IExecuteFunctions | IWebhookFunctions;
 
@@ -42,8 +44,9 @@ export interface OkDokumentRequest {
 	/** What a status means for this operation, shown as the error's description. */
 	statusHints?: StatusHints;
 	/**
-	 * Whether sending the request twice does no more than sending it once. Decides which
-	 * failures are retried; by default everything but POST is.
+	 * Whether sending the request twice ends as sending it once did, answer included. Decides
+	 * which failures are retried. By default reads and PATCH are; POST is not (a second
+	 * signature request), nor DELETE (the repeat would answer "does not exist").
 	 */
 	idempotent?: boolean;
 }
@@ -177,7 +180,7 @@ async function attempt<T>(
 	itemIndex: number,
 	read: AnswerReader<T>,
 ): Promise<AttemptOutcome<T>> {
-	const idempotent = request.idempotent ?? request.method !== 'POST';
+	const idempotent = request.idempotent ?? IDEMPOTENT_METHODS.has(request.method);
 	let answer: HttpAnswer;
 	try {
 		answer = (await this.helpers.httpRequestWithAuthentication.call(
@@ -305,6 +308,19 @@ const readList: AnswerReader<IDataObject[]> = (_answer, text) => {
 	return Array.isArray(value) ? (value as IDataObject[]) : undefined;
 };
 
+/** RFC 6266: the exact `filename*=UTF-8''…` when given, else the plain `filename` (never decoded: it may hold a '%'). */
+function fileNameOf(disposition: string): string | undefined {
+	const encoded = /filename\*\s*=\s*UTF-8''([^;\s]+)/i.exec(disposition)?.[1];
+	if (encoded) {
+		try {
+			return decodeURIComponent(encoded);
+		} catch {
+			// Malformed: fall back to the plain name.
+		}
+	}
+	return /filename\s*=\s*(?:"([^"]*)"|([^;\s]+))/i.exec(disposition)?.slice(1).find(Boolean);
+}
+
 const readFile: AnswerReader<DownloadedFile> = (answer) => {
 	const { body, headers } = answer;
 	const data = Buffer.isBuffer(body)
@@ -313,12 +329,10 @@ const readFile: AnswerReader<DownloadedFile> = (answer) => {
 			? Buffer.from(body)
 			: undefined;
 	if (!data) return undefined;
-	const disposition = header(headers ?? {}, 'content-disposition') ?? '';
-	const fileName = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition)?.[1];
 	return {
 		data,
 		contentType: header(headers ?? {}, 'content-type'),
-		fileName: fileName ? decodeURIComponent(fileName) : undefined,
+		fileName: fileNameOf(header(headers ?? {}, 'content-disposition') ?? ''),
 	};
 };
 

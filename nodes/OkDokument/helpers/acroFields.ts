@@ -1,0 +1,193 @@
+import type { IDataObject, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+
+import type { FieldRef } from './validation';
+import { invalidField } from './validation';
+
+/** The PDF form-field (acrofield) types OKdokument knows, as it spells them on the wire. */
+export const FIELD_TYPES = ['SIGNATURE', 'TEXT', 'CHECKBOX', 'RADIO', 'COMBOBOX'] as const;
+type FieldType = (typeof FIELD_TYPES)[number];
+
+const fieldTypeOptions: INodePropertyOptions[] = [
+	{ name: 'Checkbox', value: 'CHECKBOX' },
+	{ name: 'Combo Box', value: 'COMBOBOX' },
+	{ name: 'Radio Group', value: 'RADIO' },
+	{ name: 'Signature', value: 'SIGNATURE' },
+	{ name: 'Text', value: 'TEXT' },
+];
+
+export const allowedFieldsOption: INodeProperties = {
+	displayName: 'Allowed Fields',
+	name: 'allowedFields',
+	type: 'fixedCollection',
+	typeOptions: { multipleValues: true },
+	default: {},
+	placeholder: 'Add Field Type',
+	description:
+		'The form fields the signer may fill in this round, by type; fields not listed stay locked. Without this, every field is allowed.',
+	options: [
+		{
+			displayName: 'Fields',
+			name: 'fields',
+			values: [
+				{
+					displayName: 'Field Type',
+					name: 'type',
+					type: 'options',
+					options: fieldTypeOptions,
+					default: 'SIGNATURE',
+				},
+				{
+					displayName: 'Field Names',
+					name: 'names',
+					type: 'string',
+					default: '',
+					placeholder: 'e.g. SC_signature, _SO2_',
+					description:
+						'Names of the fields of this type, separated by commas. Compulsory fields start with SC, TC, CR, RC or CBC; optional ones with SO, TO, CO, RO or CBO.',
+				},
+			],
+		},
+	],
+};
+
+export const fieldConfigOption: INodeProperties = {
+	displayName: 'Field Values',
+	name: 'fieldConfig',
+	type: 'fixedCollection',
+	typeOptions: { multipleValues: true },
+	default: {},
+	placeholder: 'Add Field Value',
+	description: 'Fill in form fields of the PDF before the signer sees it, and optionally lock them',
+	options: [
+		{
+			displayName: 'Fields',
+			name: 'fields',
+			values: [
+				{
+					displayName: 'Field Name',
+					name: 'name',
+					type: 'string',
+					default: '',
+					placeholder: 'e.g. TC_customer_name',
+				},
+				{
+					displayName: 'Value',
+					name: 'value',
+					type: 'string',
+					default: '',
+				},
+				{
+					displayName: 'Read Only',
+					name: 'readOnly',
+					type: 'boolean',
+					default: false,
+					description: 'Whether the signer is prevented from changing the value',
+				},
+			],
+		},
+	],
+};
+
+export const ignoreRequiredOption: INodeProperties = {
+	displayName: 'Optional Field Types',
+	name: 'ignoreRequired',
+	type: 'multiOptions',
+	options: fieldTypeOptions,
+	default: [],
+	description: 'Field types whose compulsory fields the signer may leave empty',
+};
+
+export const fieldsBeforeSigningOption: INodeProperties = {
+	displayName: 'Fields Before Signing',
+	name: 'fieldsBeforeSigning',
+	type: 'options',
+	options: [
+		{
+			name: 'Flatten',
+			value: 'flatten',
+			description: 'Turn the fields into plain page content (OKdokument’s default)',
+		},
+		{ name: 'Keep', value: 'keep', description: 'Leave the fields as editable form fields' },
+		{ name: 'Make Read-Only', value: 'readOnly', description: 'Keep the fields but lock them' },
+	],
+	default: 'flatten',
+	description: 'What happens to the PDF’s form fields before the document is signed',
+};
+
+interface FixedCollectionValue {
+	fields?: IDataObject[];
+}
+
+function entriesOf(value: unknown): IDataObject[] {
+	const fields = (value as FixedCollectionValue | undefined)?.fields;
+	return Array.isArray(fields) ? fields : [];
+}
+
+function isFieldType(value: unknown): value is FieldType {
+	return typeof value === 'string' && (FIELD_TYPES as readonly string[]).includes(value);
+}
+
+/**
+ * Allowed Fields in the newer object-of-arrays form, {"SIGNATURE": ["SC_signature"]}, or
+ * undefined when no names were given. Names may be separated by commas or semicolons.
+ */
+export function buildAllowedFields(value: unknown, field: FieldRef): IDataObject | undefined {
+	const byType = new Map<FieldType, Set<string>>();
+	for (const entry of entriesOf(value)) {
+		const type = typeof entry.type === 'string' ? entry.type.trim().toUpperCase() : entry.type;
+		if (!isFieldType(type)) {
+			throw invalidField(
+				field,
+				`has an unknown field type: "${String(entry.type)}"`,
+				`Choose one of ${FIELD_TYPES.join(', ')}.`,
+			);
+		}
+		const names = String(entry.names ?? '')
+			.split(/[,;]/)
+			.map((name) => name.trim())
+			.filter((name) => name !== '');
+		if (names.length === 0) continue;
+		const known = byType.get(type) ?? new Set<string>();
+		for (const name of names) known.add(name);
+		byType.set(type, known);
+	}
+	if (byType.size === 0) return undefined;
+	return Object.fromEntries([...byType].map(([type, names]) => [type, [...names]]));
+}
+
+/** Field Values as OKdokument's fieldConfig array, or undefined when there are none. */
+export function buildFieldConfig(value: unknown, field: FieldRef): IDataObject[] | undefined {
+	const entries = entriesOf(value).map((entry, index) => {
+		const name = String(entry.name ?? '').trim();
+		if (name === '') {
+			throw invalidField(
+				field,
+				`entry ${index + 1} has no field name`,
+				'Enter the name of the PDF form field to fill in, or remove the entry.',
+			);
+		}
+		const fieldValue = entry.value === undefined || entry.value === null ? '' : entry.value;
+		return {
+			name,
+			value: typeof fieldValue === 'object' ? JSON.stringify(fieldValue) : String(fieldValue),
+			readOnly: entry.readOnly === true || entry.readOnly === 'true',
+		};
+	});
+	return entries.length > 0 ? entries : undefined;
+}
+
+/** Optional Field Types, or undefined when none were chosen. */
+export function buildIgnoreRequired(value: unknown, field: FieldRef): string[] | undefined {
+	if (value === undefined || value === null || value === '') return undefined;
+	const types = Array.isArray(value) ? value : [value];
+	for (const type of types) {
+		if (!isFieldType(type)) {
+			throw invalidField(
+				field,
+				`has an unknown field type: "${String(type)}"`,
+				`Choose from ${FIELD_TYPES.join(', ')}.`,
+			);
+		}
+	}
+	return types.length > 0 ? (types as string[]) : undefined;
+}

@@ -1,0 +1,371 @@
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
+
+import type { FieldRef } from './validation';
+import { invalidField } from './validation';
+
+/** RM: the signer name shown in the signing screen is at most 40 characters. */
+export const MAX_SIGNER_NAME_LENGTH = 40;
+
+export const LANGUAGES = ['sk', 'cs', 'en', 'ro', 'uk', 'pl', 'pt', 'hu'];
+
+/**
+ * Signing rules (docs 3.1.3). Option names are OKdokument's rule names, so a rule reads the
+ * same in the node, in Custom Rules and in OKdokument's documentation.
+ */
+export const rulesCollection: INodeProperties = {
+	displayName: 'Signing Rules',
+	name: 'rules',
+	type: 'collection',
+	placeholder: 'Add Rule',
+	default: {},
+	description: 'How the signer is invited and what the signing screen allows',
+	options: [
+		{
+			displayName: 'Allow Mouse Signature',
+			name: 'mouseSignature',
+			type: 'boolean',
+			default: true,
+			description: 'Whether the signer may draw the signature with a mouse',
+		},
+		{
+			displayName: 'Allow Signing Anywhere',
+			name: 'signAnywhereEnabled',
+			type: 'boolean',
+			default: true,
+			description: 'Whether the signer may place a signature anywhere on the page, not only in signature fields',
+		},
+		{
+			displayName: 'Allow Switch to Mobile',
+			name: 'guiRemoteQRCodeEnabled',
+			type: 'boolean',
+			default: true,
+			description: 'Whether the signer may continue on a phone by scanning a QR code',
+		},
+		{
+			displayName: 'Ask for Signer Name',
+			name: 'guiRequestSignerName',
+			type: 'boolean',
+			default: false,
+			description: 'Whether the signing screen asks the signer to type their name',
+		},
+		{
+			displayName: 'Auto Submit',
+			name: 'guiAutoSubmit',
+			type: 'boolean',
+			default: false,
+			description: 'Whether the document is submitted as soon as it is signed',
+		},
+		{
+			displayName: 'Auto Submit Envelope',
+			name: 'guiAutoEnvelopeSubmit',
+			type: 'boolean',
+			default: false,
+			description: 'Whether the envelope is submitted as soon as it is signed',
+		},
+		{
+			displayName: 'Custom Rules',
+			name: 'customRules',
+			type: 'string',
+			typeOptions: { rows: 4 },
+			default: '',
+			placeholder: 'e.g. {"guiSignerDate": "dd.MM.yyyy HH:mm", "emailNotification": true}',
+			description:
+				'Any other rule, as a JSON object; it is merged over the rules above. The connector form Name-Value_Name-Value (e.g. signAnywhereEnabled-false) is also accepted and sent as it is, but then only on its own.',
+		},
+		{
+			displayName: 'Email Message',
+			name: 'emailMessage',
+			type: 'string',
+			typeOptions: { rows: 3 },
+			default: '',
+			description: 'Extra text in the e-mail that invites the signer',
+		},
+		{
+			displayName: 'Language',
+			name: 'lang',
+			type: 'options',
+			options: [
+				{ name: 'Czech', value: 'cs' },
+				{ name: 'English', value: 'en' },
+				{ name: 'Hungarian', value: 'hu' },
+				{ name: 'Polish', value: 'pl' },
+				{ name: 'Portuguese', value: 'pt' },
+				{ name: 'Romanian', value: 'ro' },
+				{ name: 'Slovak', value: 'sk' },
+				{ name: 'Ukrainian', value: 'uk' },
+			],
+			default: 'sk',
+			description: 'Language of the e-mails and text messages OKdokument sends (Slovak unless set)',
+		},
+		{
+			displayName: 'Open Signature Dialog',
+			name: 'guiOpenSignature',
+			type: 'boolean',
+			default: false,
+			description: 'Whether the signature dialog opens as soon as the document is shown',
+		},
+		{
+			displayName: 'OTP to Open by Email',
+			name: 'openOtpEmail',
+			type: 'string',
+			default: '',
+			placeholder: 'name@email.com',
+			description: 'Send a one-time code to this address; the signer needs it to open the document',
+		},
+		{
+			displayName: 'OTP to Open by SMS',
+			name: 'openOtpPhone',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. +421900123456',
+			description:
+				'Send a one-time code to this phone number; the signer needs it to open the document (needs a package with SMS)',
+		},
+		{
+			displayName: 'OTP to Sign by Email',
+			name: 'signOtpEmail',
+			type: 'string',
+			default: '',
+			placeholder: 'name@email.com',
+			description:
+				'Send a one-time code to this address; the signer needs it to sign (the document needs a signature field)',
+		},
+		{
+			displayName: 'OTP to Sign by SMS',
+			name: 'signOtpPhone',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. +421900123456',
+			description:
+				'Send a one-time code to this phone number; the signer needs it to sign (needs a package with SMS and a signature field)',
+		},
+		{
+			displayName: 'Require Reading to the End',
+			name: 'guiReadRequired',
+			type: 'boolean',
+			default: false,
+			description: 'Whether the signer must scroll to the end of the document before continuing',
+		},
+		{
+			displayName: 'Send Signed Document To',
+			name: 'emailFinal',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. office@example.com; archive@example.com',
+			description: 'E-mail addresses that receive the signed document, separated by semicolons',
+		},
+		{
+			displayName: 'Sender Email',
+			name: 'emailFrom',
+			type: 'string',
+			default: '',
+			placeholder: 'name@email.com',
+			description:
+				'Reply-to address of the e-mails OKdokument sends (they come from okdokument@okdokument.sk). Needed with Signer Email.',
+		},
+		{
+			displayName: 'Sender Name',
+			name: 'nameFrom',
+			type: 'string',
+			default: '',
+			description: 'Sender name shown in the e-mails',
+		},
+		{
+			displayName: 'Show One Button',
+			name: 'guiOneButton',
+			type: 'boolean',
+			default: false,
+			description: 'Whether the signing screen shows a single button',
+		},
+		{
+			displayName: 'Signer Email',
+			name: 'emailTo',
+			type: 'string',
+			default: '',
+			placeholder: 'name@email.com',
+			description: 'OKdokument e-mails the signing link to this address. Needs Sender Email.',
+		},
+		{
+			displayName: 'Signer Name',
+			name: 'guiSignerName',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. Jana Nováková',
+			description: `The signer’s name, filled in for them (at most ${MAX_SIGNER_NAME_LENGTH} characters)`,
+		},
+	],
+};
+
+type RuleKind = 'boolean' | 'email' | 'emailList' | 'language' | 'phone' | 'signerName' | 'text';
+
+const RULE_KINDS: Record<string, RuleKind> = {
+	mouseSignature: 'boolean',
+	signAnywhereEnabled: 'boolean',
+	guiRemoteQRCodeEnabled: 'boolean',
+	guiRequestSignerName: 'boolean',
+	guiAutoSubmit: 'boolean',
+	guiAutoEnvelopeSubmit: 'boolean',
+	guiOpenSignature: 'boolean',
+	guiReadRequired: 'boolean',
+	guiOneButton: 'boolean',
+	emailMessage: 'text',
+	nameFrom: 'text',
+	lang: 'language',
+	openOtpEmail: 'email',
+	signOtpEmail: 'email',
+	emailFrom: 'email',
+	emailTo: 'email',
+	emailFinal: 'emailList',
+	openOtpPhone: 'phone',
+	signOtpPhone: 'phone',
+	guiSignerName: 'signerName',
+};
+
+const EMAIL = /^[^\s@;,<>"]+@[^\s@;,<>"]+\.[^\s@;,<>"]+$/;
+const PHONE = /^\+?[\d\s()/.-]+$/;
+/** The string form: `RuleName-Value`, several joined by `_`. */
+const NAME_VALUE_RULES = /^[A-Za-z][A-Za-z0-9.]*-/;
+
+type FieldFor = (label: string) => FieldRef;
+
+function labelOf(name: string): string {
+	const option = (rulesCollection.options as INodeProperties[]).find((rule) => rule.name === name);
+	return option?.displayName ?? name;
+}
+
+function quoted(text: string): string {
+	return `"${text.length > 100 ? `${text.slice(0, 100)}…` : text}"`;
+}
+
+function readBoolean(value: unknown, field: FieldRef): boolean {
+	if (typeof value === 'boolean') return value;
+	if (value === 'true' || value === 'false') return value === 'true';
+	throw invalidField(field, `must be true or false, not ${quoted(String(value))}`, 'Switch it on or off, or map a boolean.');
+}
+
+function readEmail(text: string, field: FieldRef): string {
+	if (!EMAIL.test(text)) {
+		throw invalidField(field, `is not an e-mail address: ${quoted(text)}`, 'Enter one address, such as name@example.com.');
+	}
+	return text;
+}
+
+/** One rule's value as sent, or undefined when it is empty. */
+function readRule(kind: RuleKind, value: unknown, field: FieldRef): string | boolean | undefined {
+	if (value === undefined || value === null) return undefined;
+	if (kind === 'boolean') return readBoolean(value, field);
+	const text = String(value).trim();
+	if (text === '') return undefined;
+	switch (kind) {
+		case 'email':
+			return readEmail(text, field);
+		case 'emailList': {
+			const addresses = text
+				.split(/[;,]/)
+				.map((address) => address.trim())
+				.filter((address) => address !== '')
+				.map((address) => readEmail(address, field));
+			return addresses.length > 0 ? addresses.join(';') : undefined;
+		}
+		case 'phone':
+			if (!PHONE.test(text) || text.replace(/\D/g, '').length < 6) {
+				throw invalidField(
+					field,
+					`is not a phone number: ${quoted(text)}`,
+					'Enter the number with its country code, such as +421 900 123 456.',
+				);
+			}
+			return text;
+		case 'language':
+			if (!LANGUAGES.includes(text.toLowerCase())) {
+				throw invalidField(field, `is not a language OKdokument offers: ${quoted(text)}`, `Use one of ${LANGUAGES.join(', ')}.`);
+			}
+			return text.toLowerCase();
+		case 'signerName':
+			if ([...text].length > MAX_SIGNER_NAME_LENGTH) {
+				throw invalidField(
+					field,
+					`is ${[...text].length} characters long`,
+					`OKdokument shows at most ${MAX_SIGNER_NAME_LENGTH} characters of the signer name. Shorten it.`,
+				);
+			}
+			return text;
+		default:
+			return text;
+	}
+}
+
+/** Custom Rules: a JSON object (typed or mapped), the Name-Value string form, or undefined when empty. */
+function parseCustomRules(value: unknown, field: FieldRef): IDataObject | string | undefined {
+	if (value === undefined || value === null) return undefined;
+	if (typeof value === 'object') {
+		if (Array.isArray(value)) {
+			throw invalidField(field, 'must be a JSON object, not a list', 'Write the rules as {"ruleName": value, …}.');
+		}
+		return value as IDataObject;
+	}
+	const text = String(value).trim();
+	if (text === '') return undefined;
+	if (/^[[{"]/.test(text)) {
+		let parsed: unknown;
+		try {
+			parsed = JSON.parse(text);
+		} catch (error) {
+			throw invalidField(
+				field,
+				`is not valid JSON: ${(error as Error).message}`,
+				'Write the rules as a JSON object, such as {"guiSignerDate": "dd.MM.yyyy HH:mm"}.',
+			);
+		}
+		if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+			throw invalidField(field, 'must be a JSON object', 'Write the rules as {"ruleName": value, …}.');
+		}
+		return parsed as IDataObject;
+	}
+	if (NAME_VALUE_RULES.test(text)) return text;
+	throw invalidField(
+		field,
+		`is neither a JSON object nor rules in the Name-Value form: ${quoted(text)}`,
+		'Write a JSON object such as {"signAnywhereEnabled": false}, or the connector form signAnywhereEnabled-false.',
+	);
+}
+
+function isFilled(value: unknown): boolean {
+	return value !== undefined && value !== null && String(value).trim() !== '';
+}
+
+/**
+ * The rules to send: an object (the form the docs recommend), the Name-Value string when that
+ * is what Custom Rules holds, or undefined when no rule is set.
+ */
+export function buildRules(values: IDataObject, fieldFor: FieldFor): IDataObject | string | undefined {
+	const rules: IDataObject = {};
+	for (const option of rulesCollection.options as INodeProperties[]) {
+		const kind = RULE_KINDS[option.name];
+		if (!kind) continue;
+		const value = readRule(kind, values[option.name], fieldFor(option.displayName));
+		if (value !== undefined) rules[option.name] = value;
+	}
+
+	const custom = parseCustomRules(values.customRules, fieldFor(labelOf('customRules')));
+	if (typeof custom === 'string') {
+		if (Object.keys(rules).length > 0) {
+			throw invalidField(
+				fieldFor(labelOf('customRules')),
+				'uses the Name-Value form, which cannot be combined with the other signing rules',
+				'Write Custom Rules as a JSON object instead, such as {"signAnywhereEnabled": false}, or move the other rules into the Name-Value text.',
+			);
+		}
+		return custom;
+	}
+
+	const merged: IDataObject = { ...rules, ...custom };
+	if (isFilled(merged.emailTo) && !isFilled(merged.emailFrom)) {
+		throw invalidField(
+			fieldFor(labelOf('emailFrom')),
+			`is empty, but OKdokument needs it when ${labelOf('emailTo')} is set`,
+			'Enter the address that replies to the signing e-mail should go to.',
+		);
+	}
+	return Object.keys(merged).length > 0 ? merged : undefined;
+}
