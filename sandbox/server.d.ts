@@ -20,6 +20,13 @@ export interface SignatureRequestRecord {
 	sendInfoURL: string;
 	resulturl: string;
 	state: DocumentState;
+	/** What Create was sent (docs 3.1.1), stored as received; absent for seeded records unless given. */
+	expirationTime?: string;
+	rules?: Record<string, unknown> | string;
+	allowedFields?: Record<string, string | string[]>;
+	fieldConfig?: Array<{ name: string; value: string; readOnly?: boolean }>;
+	ignoreRequired?: string[];
+	fieldsBeforeSigning?: 'flatten' | 'readOnly' | 'keep';
 }
 
 /** A stored document (docs 3.6, 3.7): what List and Document Info show, plus its bytes. */
@@ -40,8 +47,38 @@ export interface DocumentRecord {
 	group: string;
 }
 
+/** Only `content` is required; the ID is generated unless given, the file name defaults to `<id>.pdf`, the state to 'tosign'. */
+export interface DocumentInput {
+	id?: string;
+	filename?: string;
+	content: Buffer;
+	state?: DocumentState;
+	/** The signed PDF, which Download then returns instead of `content`. */
+	signedContent?: Buffer;
+}
+
 /** Only `signatureRequestId` is required; the rest defaults to `doc-<id>`, '', '', 'tosign'. */
 export type SignatureRequestInput = Partial<SignatureRequestRecord> & { signatureRequestId: string };
+
+export interface SigningOptions {
+	/** The signer's browser locale, passed on as `lang` in the redirect; default 'en'. */
+	lang?: string;
+}
+
+/** The end of a signing round (docs 4.1, 4.2). */
+export interface SigningResult {
+	/**
+	 * Status of the answer to the sendInfo callback (POST, JSON `{state, id, signatureRequestId}`,
+	 * no authentication); null when the request has no sendInfoURL or no answer came.
+	 */
+	callbackStatus: number | null;
+	/** Why no answer came (connection refused, timeout, ...), when the callback got none. */
+	callbackError?: string;
+	/** The document's state afterwards: 'signed' or 'canceled', or 'errorsendinfo' when the callback was not answered 200. */
+	state: DocumentState;
+	/** Where the signer's browser goes: the result URL (default: the sandbox's /thankYouPage.html) with name, docid, lang, result (success | close) and ts. */
+	redirect: string;
+}
 
 export interface SandboxOptions {
 	/** Default '127.0.0.1'. */
@@ -120,6 +157,18 @@ export interface Sandbox {
 	getSignatureRequest(id: string): SignatureRequestRecord | undefined;
 	/** Adds or replaces one record; returns a copy of what was stored. */
 	addSignatureRequest(record: SignatureRequestInput): SignatureRequestRecord;
+	/** A copy of the stored document (bytes included), or undefined. */
+	getDocument(id: string): DocumentRecord | undefined;
+	/** Stores a document as an upload would ('tags' and 'tostamp' end in 'tosign'); returns a copy. */
+	addDocument(input: DocumentInput): DocumentRecord;
+	/**
+	 * The signer signs (see SigningResult): the document becomes 'signed' with a signed PDF, then
+	 * the sendInfo callback is POSTed and its answer awaited. Rejects (SigningRefused) for an
+	 * unknown, finished or expired request.
+	 */
+	sign(signatureRequestId: string, options?: SigningOptions): Promise<SigningResult>;
+	/** The signer presses Cancel: as `sign`, with 'canceled' and result=close. */
+	cancel(signatureRequestId: string, options?: SigningOptions): Promise<SigningResult>;
 	/** Restores the seed state and clears the request log, all faults, latency and chaos. */
 	reset(): void;
 	/** Answers every request this many ms late (simulated network and server time); 0 turns it off. */

@@ -21,7 +21,8 @@ const DEFAULT_API_KEY = '5a4db0c1e_0000sandbox0000';
 const MAX_BODY_BYTES = 20 * 1024 * 1024; // a 10 MB PDF as base64 plus JSON overhead
 
 const { apiError, isObject, json } = require('./replies');
-const { demoSignatureRequests, freshState, toRecord } = require('./state');
+const { addDocument, demoSignatureRequests, freshState, toRecord } = require('./state');
+const { finishSigning } = require('./signer');
 
 /**
  * Every path under /JSON needs a valid x-api-key (checked before routing). Each module
@@ -172,6 +173,13 @@ async function readBody(req) {
 	return { buffer: Buffer.concat(chunks), tooLarge: size > MAX_BODY_BYTES };
 }
 
+/** @param {import('./server').DocumentRecord} record @returns {import('./server').DocumentRecord} */
+function copyDocument(record) {
+	const copy = { ...record, content: Buffer.from(record.content) };
+	if (record.signedContent) copy.signedContent = Buffer.from(record.signedContent);
+	return copy;
+}
+
 /** @param {string} text */
 function parseJson(text) {
 	try {
@@ -202,6 +210,8 @@ async function startSandbox(options = {}) {
 	const timers = new Set();
 	let url = '';
 	let latencyMs = 0;
+	/** Aborts sendInfo callbacks still waiting for an answer when the sandbox stops. */
+	const stopController = new AbortController();
 	/** @type {{ decide: (request: RecordedRequest) => string | undefined, retryAfterSeconds: number } | undefined} */
 	let chaos;
 
@@ -361,6 +371,21 @@ async function startSandbox(options = {}) {
 			state.signatureRequests.set(record.signatureRequestId, record);
 			return { ...record };
 		},
+		getDocument(id) {
+			const record = state.documents.get(id);
+			return record && copyDocument(record);
+		},
+		addDocument(input) {
+			const record = addDocument(state, input);
+			if (input.signedContent) record.signedContent = Buffer.from(input.signedContent);
+			return copyDocument(record);
+		},
+		sign(signatureRequestId, options = {}) {
+			return finishSigning(state, url, signatureRequestId, 'signed', { ...options, signal: stopController.signal });
+		},
+		cancel(signatureRequestId, options = {}) {
+			return finishSigning(state, url, signatureRequestId, 'canceled', { ...options, signal: stopController.signal });
+		},
 		reset() {
 			state = freshState(seed);
 			requests.length = 0;
@@ -386,6 +411,7 @@ async function startSandbox(options = {}) {
 		},
 		stop() {
 			stopping ??= new Promise((resolve) => {
+				stopController.abort();
 				for (const timer of timers) clearTimeout(timer);
 				timers.clear();
 				server.close(() => resolve());

@@ -1,0 +1,72 @@
+import type { IDataObject } from 'n8n-workflow';
+import { jsonParse } from 'n8n-workflow';
+
+import { findForbiddenCharacter, MAX_ID_LENGTH } from '../helpers/validation';
+
+/** How a signing round ended, in OKdokument's spelling (docs §5). */
+export type SigningOutcome = 'signed' | 'canceled';
+
+export const SIGNING_OUTCOMES: readonly SigningOutcome[] = ['signed', 'canceled'];
+
+/** What a sendInfo callback says, read tolerantly. */
+export interface SigningCallback {
+	/** The outcome it claims, when it claims one this trigger understands. */
+	state?: SigningOutcome;
+	documentId?: string;
+	signatureRequestId?: string;
+	/** The body as received (a JSON text parsed; anything that is not an object wrapped as `{ body }`). */
+	raw: IDataObject;
+}
+
+function isObject(value: unknown): value is IDataObject {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function toObject(body: unknown): IDataObject {
+	if (isObject(body)) return body;
+	if (typeof body === 'string') {
+		try {
+			const parsed = jsonParse<unknown>(body);
+			if (isObject(parsed)) return parsed;
+		} catch {
+			// Not JSON: kept as text below.
+		}
+	}
+	return body === undefined || body === '' ? {} : { body: body as IDataObject['body'] };
+}
+
+/** An ID OKdokument could have issued: text, at most MAX_ID_LENGTH characters, no white space or control characters. */
+function readId(value: unknown): string | undefined {
+	if (typeof value !== 'string' && typeof value !== 'number') return undefined;
+	const id = String(value).trim();
+	const plausible = id !== '' && id.length <= MAX_ID_LENGTH && findForbiddenCharacter(id) === undefined;
+	return plausible ? id : undefined;
+}
+
+export function toSigningOutcome(value: unknown): SigningOutcome | undefined {
+	if (typeof value !== 'string') return undefined;
+	const state = value.trim().toLowerCase();
+	if (state === 'signed') return 'signed';
+	if (state === 'canceled' || state === 'cancelled') return 'canceled';
+	return undefined;
+}
+
+/**
+ * The docs describe two payloads (§4.1, §8.9): the wiki's `{state, id, signatureRequestId}` and
+ * the Power Automate connector's `{code, message, result, statusCode, url, success}`, where
+ * `result` is the signature request ID and `success: true` / `code: "SUCCESS"` means signed.
+ * Either, both mixed, or any extra fields are accepted.
+ */
+export function readCallback(body: unknown): SigningCallback {
+	const raw = toObject(body);
+	const succeeded =
+		raw.success === true ||
+		raw.success === 'true' ||
+		(typeof raw.code === 'string' && raw.code.trim().toUpperCase() === 'SUCCESS');
+	return {
+		state: toSigningOutcome(raw.state) ?? (succeeded ? 'signed' : undefined),
+		documentId: readId(raw.id) ?? readId(raw.documentId),
+		signatureRequestId: readId(raw.signatureRequestId) ?? readId(raw.result),
+		raw,
+	};
+}

@@ -1,0 +1,99 @@
+import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
+
+import { documentNotFoundHints, documentPath } from '../actions/document/fields';
+import { okDokumentApiRequest } from '../transport';
+import type { SigningCallback, SigningOutcome } from './callback';
+import { toSigningOutcome } from './callback';
+
+export interface VerdictSettings {
+	/** The outcomes the workflow starts on. */
+	events: SigningOutcome[];
+	/** Whether to check the callback against the document's state in OKdokument. */
+	confirm: boolean;
+}
+
+/** Whether a callback starts the workflow, and with which state. */
+export type Verdict =
+	| { accepted: true; state: SigningOutcome; confirmed: boolean; document?: IDataObject }
+	| {
+			accepted: false;
+			/** Why, as the end of "Ignored an OKdokument callback: …". */
+			reason: string;
+			/** An outcome the user chose not to start on (logged at debug level, not as a warning). */
+			filtered: boolean;
+	  };
+
+const ignore = (reason: string, filtered = false): Verdict => ({ accepted: false, reason, filtered });
+
+const notSelected = (state: SigningOutcome) =>
+	ignore(`it reports "${state}", which this trigger is not set to start on`, true);
+
+/**
+ * Document → Get. A 404 means OKdokument does not know the document (undefined); any other
+ * failure is thrown unchanged, so that it shows as a failed execution instead of being lost.
+ */
+async function fetchDocument(
+	this: IWebhookFunctions,
+	documentId: string,
+): Promise<IDataObject | undefined> {
+	const outcome = await okDokumentApiRequest
+		.call(
+			this,
+			{
+				method: 'GET',
+				path: documentPath('/JSON/document/metadata', documentId),
+				statusHints: documentNotFoundHints,
+			},
+			0,
+		)
+		.then(
+			(document) => ({ document }),
+			(error: unknown) => ({ error }),
+		);
+	if ('document' in outcome) return outcome.document;
+	if (outcome.error instanceof NodeApiError && outcome.error.httpCode === '404') return undefined;
+	throw outcome.error;
+}
+
+/**
+ * The callback is unauthenticated (docs §4.1), so by default only what OKdokument confirms
+ * counts: the document must exist and be in the state the callback reports. A callback that
+ * states no outcome takes the document's.
+ */
+export async function judgeCallback(
+	this: IWebhookFunctions,
+	callback: SigningCallback,
+	settings: VerdictSettings,
+): Promise<Verdict> {
+	const claimed = callback.state;
+	if (claimed && !settings.events.includes(claimed)) return notSelected(claimed);
+
+	if (!settings.confirm) {
+		if (!claimed) {
+			return ignore('it states no outcome (neither a "state" of signed or canceled, nor "success": true)');
+		}
+		return { accepted: true, state: claimed, confirmed: false };
+	}
+
+	if (!callback.documentId) {
+		// OKdokument has no documented way to find a signature request's document.
+		return ignore(
+			'it carries no document ID ("id"), so OKdokument cannot confirm it; turn off Confirm With OKdokument to accept such callbacks unconfirmed',
+		);
+	}
+	const document = await fetchDocument.call(this, callback.documentId);
+	if (!document) return ignore('OKdokument does not know its document');
+	if (document.id !== undefined && String(document.id) !== callback.documentId) {
+		return ignore('OKdokument answered for another document');
+	}
+	const actual = toSigningOutcome(document.state);
+	if (!actual) {
+		return ignore(`the document is "${String(document.state)}" in OKdokument, neither signed nor canceled`);
+	}
+	if (claimed && claimed !== actual) {
+		return ignore(`it reports "${claimed}" but the document is "${actual}" in OKdokument`);
+	}
+	if (!settings.events.includes(actual)) return notSelected(actual);
+	return { accepted: true, state: actual, confirmed: true, document };
+}

@@ -1,0 +1,176 @@
+// @ts-check
+'use strict';
+
+/**
+ * The signer's side of OKdokument, simulated: signing or canceling a signature request, the
+ * sendInfo callback that follows (docs 4.1), and the browser redirect to the result URL (docs 4.2).
+ * Used by the Sandbox API (`sign`, `cancel`) and by the /openDocument pages (routes/signing.js).
+ */
+
+const http = require('node:http');
+const https = require('node:https');
+
+const { addDocument, formatModification, samplePdf } = require('./state');
+
+/** @typedef {import('./types').State} State */
+/** @typedef {import('./server').DocumentRecord} DocumentRecord */
+/** @typedef {import('./server').SigningResult} SigningResult */
+
+/** How long the sandbox waits for the sendInfo callback's answer. */
+const CALLBACK_TIMEOUT_MS = 30_000;
+
+/** A signing round that cannot happen (unknown request, or one already finished). */
+class SigningRefused extends Error {}
+
+/** The finished states: a request in one of them has no signing round left. */
+const FINISHED = ['signed', 'canceled', 'errorsendinfo'];
+
+/**
+ * The request's document. A request seeded without one (e.g. the CLI's demo requests) gets a
+ * sample PDF under its documentId the first time it is opened.
+ * @param {State} state @param {import('./server').SignatureRequestRecord} request @returns {DocumentRecord}
+ */
+function documentOf(state, request) {
+	const existing = state.documents.get(request.documentId);
+	if (existing) return existing;
+	return addDocument(state, {
+		id: request.documentId,
+		filename: `${request.documentId}.pdf`,
+		content: samplePdf(`OKdokument sandbox document ${request.documentId}`),
+	});
+}
+
+/**
+ * The request that may be signed now, or a SigningRefused saying why not.
+ * @param {State} state @param {string} signatureRequestId
+ */
+function openRequest(state, signatureRequestId) {
+	const request = state.signatureRequests.get(signatureRequestId);
+	if (!request) throw new SigningRefused(`Signature request ${signatureRequestId} does not exist`);
+	if (FINISHED.includes(request.state)) {
+		throw new SigningRefused(`Signature request ${signatureRequestId} is already finished (${request.state})`);
+	}
+	if (request.expirationTime !== undefined && Number(request.expirationTime) < Date.now()) {
+		throw new SigningRefused(`Signature request ${signatureRequestId} has expired`);
+	}
+	return { request, document: documentOf(state, request) };
+}
+
+/**
+ * What the signed PDF looks like here: the uploaded bytes with a marker appended after %%EOF,
+ * where real signing appends its incremental update. Viewers ignore it; tests can recognise it.
+ * @param {DocumentRecord} document @param {string} signatureRequestId
+ */
+function signedPdf(document, signatureRequestId) {
+	const marker = `\n% Signed in the OKdokument sandbox: ${document.filename} (signature request ${signatureRequestId})\n`;
+	return Buffer.concat([document.content, Buffer.from(marker, 'latin1')]);
+}
+
+/**
+ * POSTs the callback exactly as docs 4.1 describe: JSON, no authentication. Resolves with the
+ * answer's status, or an error text when there was no answer.
+ * @param {string} target @param {Record<string, string>} payload @param {AbortSignal | undefined} signal
+ * @returns {Promise<{ status: number | null, error?: string }>}
+ */
+function postCallback(target, payload, signal) {
+	return new Promise((resolve) => {
+		/** @type {URL} */
+		let url;
+		try {
+			url = new URL(target);
+		} catch {
+			resolve({ status: null, error: `not a URL: ${target}` });
+			return;
+		}
+		if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+			resolve({ status: null, error: `not an http(s) URL: ${target}` });
+			return;
+		}
+		const body = JSON.stringify(payload);
+		const client = url.protocol === 'https:' ? https : http;
+		const request = client.request(url, {
+			method: 'POST',
+			headers: {
+				'content-type': 'application/json',
+				'content-length': String(Buffer.byteLength(body)),
+				connection: 'close',
+			},
+			agent: false,
+			timeout: CALLBACK_TIMEOUT_MS,
+			signal,
+		});
+		request.on('response', (response) => {
+			response.resume(); // the answer's body is not used
+			response.on('end', () => resolve({ status: response.statusCode ?? null }));
+			response.on('error', () => resolve({ status: response.statusCode ?? null }));
+		});
+		request.on('timeout', () => request.destroy(new Error(`no answer within ${CALLBACK_TIMEOUT_MS} ms`)));
+		request.on('error', (error) => resolve({ status: null, error: error.message }));
+		request.end(body);
+	});
+}
+
+/**
+ * The result URL with the parameters of docs 4.2, or the sandbox's thank-you page when the
+ * request has no result URL (OKdokument's default).
+ * @param {string} baseUrl @param {string} resulturl @param {DocumentRecord} document
+ * @param {'success' | 'close'} result @param {string} lang
+ */
+function redirectUrl(baseUrl, resulturl, document, result, lang) {
+	const params = {
+		name: document.filename.replace(/\.[^./\\]*$/, ''),
+		docid: document.id,
+		lang,
+		result,
+		ts: String(Date.now()),
+	};
+	let url;
+	try {
+		url = new URL(resulturl || `${baseUrl}/thankYouPage.html`);
+	} catch {
+		const query = new URLSearchParams(params).toString();
+		return `${resulturl}${resulturl.includes('?') ? '&' : '?'}${query}`;
+	}
+	for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
+	return url.toString();
+}
+
+/**
+ * Ends a signing round as the signer would: the document becomes signed (with a signed PDF)
+ * or canceled, OKdokument POSTs the callback to the request's sendInfoURL and waits for its
+ * answer; anything but 200 (or no answer) leaves the document in errorsendinfo.
+ * @param {State} state
+ * @param {string} baseUrl  the sandbox's base URL, for the default thank-you page
+ * @param {string} signatureRequestId
+ * @param {'signed' | 'canceled'} outcome
+ * @param {{ lang?: string, signal?: AbortSignal }} [options]  lang: the browser's locale (default 'en')
+ * @returns {Promise<SigningResult>}
+ */
+async function finishSigning(state, baseUrl, signatureRequestId, outcome, options = {}) {
+	const { request, document } = openRequest(state, signatureRequestId);
+	document.state = outcome;
+	document.modification = formatModification(new Date());
+	if (outcome === 'signed') document.signedContent = signedPdf(document, signatureRequestId);
+	request.state = outcome;
+
+	/** @type {SigningResult} */
+	const result = {
+		callbackStatus: null,
+		state: outcome,
+		redirect: redirectUrl(baseUrl, request.resulturl, document, outcome === 'signed' ? 'success' : 'close', options.lang ?? 'en'),
+	};
+	if (request.sendInfoURL) {
+		const payload = { state: outcome, id: document.id, signatureRequestId };
+		const answer = await postCallback(request.sendInfoURL, payload, options.signal);
+		result.callbackStatus = answer.status;
+		if (answer.error !== undefined) result.callbackError = answer.error;
+		if (answer.status !== 200) {
+			document.state = 'errorsendinfo';
+			request.state = 'errorsendinfo';
+			result.state = 'errorsendinfo';
+		}
+	}
+	return result;
+}
+
+module.exports = { finishSigning, openRequest, SigningRefused, CALLBACK_TIMEOUT_MS };
