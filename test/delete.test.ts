@@ -62,7 +62,7 @@ describe('Signature Request → Delete', () => {
 			httpCode: '400',
 			context: { itemIndex: 0, data: { message: 'err.signature.request.not.exist', value: 'sr-gone' } },
 		});
-		expect(result.error?.description).toMatch(/does not exist: the ID is wrong, it was already deleted, or it has expired/);
+		expect(result.error?.description).toMatch(/^The signature request does not exist, was deleted, or has expired/);
 	});
 
 	it('a second Delete of the same ID fails: the first one removed it', async () => {

@@ -1,15 +1,9 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { answerMessage, refuseReportedFailure } from '../../helpers/answers';
 import { okDokumentApiRequest } from '../../transport';
-import {
-	answerMessage,
-	documentIdField,
-	documentNotFoundHints,
-	documentPath,
-	readDocumentId,
-	refuseReportedFailure,
-} from './fields';
+import { documentIdField, documentNotFoundHints, documentPath, readDocumentId } from './fields';
 
 const properties: INodeProperties[] = [documentIdField];
 

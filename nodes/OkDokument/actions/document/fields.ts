@@ -1,5 +1,4 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { StatusHints } from '../../helpers/errors';
 import { validateId } from '../../helpers/validation';
@@ -33,30 +32,3 @@ export function documentPath(prefix: string, documentId: string): string {
 export const documentNotFoundHints: StatusHints = {
 	404: 'The document does not exist or was deleted (OKdokument deletes signed documents 10 days after signing, unsigned after 30 days). Check the Document ID and the environment in the credential.',
 };
-
-/** OKdokument's text for what happened ("msg.deleted"), or null when it sent none. */
-export function answerMessage(answer: IDataObject): string | null {
-	return typeof answer.message === 'string' ? answer.message : null;
-}
-
-/**
- * One documented answer shape (the connector's) carries `success`; a 200 that says
- * `"success": false` did not do what was asked, so it must not pass as a success.
- */
-export function refuseReportedFailure(
-	context: IExecuteFunctions,
-	answer: IDataObject,
-	itemIndex: number,
-	action: string,
-): void {
-	if (answer.success !== false) return;
-	const message = answerMessage(answer);
-	throw new NodeOperationError(
-		context.getNode(),
-		`OKdokument reports that ${action} failed${message ? `: ${message}` : ''} (item index ${itemIndex})`,
-		{
-			itemIndex,
-			description: `OKdokument answered HTTP 200 but with "success": false. Its answer: ${JSON.stringify(answer)}`,
-		},
-	);
-}

@@ -3,7 +3,7 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { binaryPropertyField, readDocumentFile } from '../../helpers/binary';
 import { okDokumentApiRequest } from '../../transport';
-import { answerMessage, refuseReportedFailure } from './fields';
+import { answerMessage, refuseReportedFailure } from '../../helpers/answers';
 
 const UPLOAD_STATES = ['tosign', 'tags', 'tostamp'];
 

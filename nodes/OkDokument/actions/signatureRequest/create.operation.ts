@@ -16,7 +16,8 @@ import { buildRules, rulesCollection } from '../../helpers/rules';
 import type { FieldRef } from '../../helpers/validation';
 import { invalidField, validateId, validateOptionalHttpUrl } from '../../helpers/validation';
 import { okDokumentApiRequest } from '../../transport';
-import { answerMessage, documentIdField, refuseReportedFailure } from '../document/fields';
+import { answerMessage, refuseReportedFailure } from '../../helpers/answers';
+import { documentIdField } from '../document/fields';
 
 const DOCUMENT_STATES = ['tosign', 'tags', 'tostamp'];
 const FIELDS_BEFORE_SIGNING = ['flatten', 'readOnly', 'keep'];

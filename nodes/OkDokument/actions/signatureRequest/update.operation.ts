@@ -1,20 +1,17 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { validateId, validateOptionalHttpUrl } from '../../helpers/validation';
+import { refuseReportedFailure } from '../../helpers/answers';
+import { validateOptionalHttpUrl } from '../../helpers/validation';
 import { okDokumentApiRequest } from '../../transport';
+import {
+	readSignatureRequestId,
+	signatureRequestIdField,
+	UNKNOWN_SIGNATURE_REQUEST_HINT,
+} from './fields';
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'Signature Request ID',
-		name: 'signatureRequestId',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'e.g. 6f0c2a9e-1b7d-4c1a-9f57-2d8e4b1c3a55',
-		description:
-			'The ID OKdokument returned when the signature request was created (the "result" of Create), or the ID you chose for it',
-	},
+	signatureRequestIdField,
 	{
 		displayName: 'Send Info URL',
 		name: 'sendInfoUrl',
@@ -53,10 +50,7 @@ export async function execute(
 	const node = this.getNode();
 	const field = (label: string) => ({ node, itemIndex, label });
 
-	const signatureRequestId = validateId(
-		this.getNodeParameter('signatureRequestId', itemIndex),
-		field('Signature Request ID'),
-	);
+	const signatureRequestId = readSignatureRequestId(this, itemIndex);
 	const sendInfoURL = validateOptionalHttpUrl(
 		this.getNodeParameter('sendInfoUrl', itemIndex, ''),
 		field('Send Info URL'),
@@ -84,11 +78,10 @@ export async function execute(
 			method: 'PATCH',
 			path: '/JSON/signatureRequest',
 			body,
-			statusHints: {
-				400: 'The signature request does not exist, was deleted, or has expired (signing links expire after 24 hours unless created with a later expiration). Check the Signature Request ID and the environment in the credential.',
-			},
+			statusHints: { 400: UNKNOWN_SIGNATURE_REQUEST_HINT },
 		},
 		itemIndex,
 	);
+	refuseReportedFailure(this, answer, itemIndex, 'updating the signature request');
 	return [{ json: answer }];
 }

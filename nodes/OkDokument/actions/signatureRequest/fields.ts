@@ -1,0 +1,28 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { validateId } from '../../helpers/validation';
+
+/** The Signature Request ID field of Update and Delete. */
+export const signatureRequestIdField: INodeProperties = {
+	displayName: 'Signature Request ID',
+	name: 'signatureRequestId',
+	type: 'string',
+	required: true,
+	default: '',
+	placeholder: 'e.g. 6f0c2a9e-1b7d-4c1a-9f57-2d8e4b1c3a55',
+	description:
+		'The ID OKdokument returned when the signature request was created (signatureRequestId, the "result" of Create), or the ID you chose for it',
+};
+
+/** Reads and validates the Signature Request ID before anything is sent. */
+export function readSignatureRequestId(context: IExecuteFunctions, itemIndex: number): string {
+	return validateId(context.getNodeParameter('signatureRequestId', itemIndex), {
+		node: context.getNode(),
+		itemIndex,
+		label: 'Signature Request ID',
+	});
+}
+
+/** What OKdokument's 400 means for a call naming a signature request. */
+export const UNKNOWN_SIGNATURE_REQUEST_HINT =
+	'The signature request does not exist, was deleted, or has expired (signing links expire after 24 hours unless created with a later expiration). Check the Signature Request ID and the environment in the credential.';

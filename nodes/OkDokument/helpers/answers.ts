@@ -1,0 +1,29 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+/** OKdokument's text for what happened ("msg.deleted"), or null when it sent none. */
+export function answerMessage(answer: IDataObject): string | null {
+	return typeof answer.message === 'string' ? answer.message : null;
+}
+
+/**
+ * One documented answer shape (the connector's) carries `success`; a 200 that says
+ * `"success": false` did not do what was asked, so it must not pass as a success.
+ */
+export function refuseReportedFailure(
+	context: IExecuteFunctions,
+	answer: IDataObject,
+	itemIndex: number,
+	action: string,
+): void {
+	if (answer.success !== false) return;
+	const message = answerMessage(answer);
+	throw new NodeOperationError(
+		context.getNode(),
+		`OKdokument reports that ${action} failed${message ? `: ${message}` : ''} (item index ${itemIndex})`,
+		{
+			itemIndex,
+			description: `OKdokument answered HTTP 200 but with "success": false. Its answer: ${JSON.stringify(answer)}`,
+		},
+	);
+}
