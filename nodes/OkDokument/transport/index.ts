@@ -1,4 +1,5 @@
 import type {
+	ICredentialsDecrypted,
 	IDataObject,
 	IExecuteFunctions,
 	IHttpRequestMethods,
@@ -61,6 +62,11 @@ export interface DownloadedFile {
 interface Connection {
 	baseUrl: string;
 	redact: (text: string) => string;
+	/**
+	 * The credential as read once for this execution. Handed to httpRequestWithAuthentication,
+	 * which otherwise reads (decrypts, resolves) the credential again for every request.
+	 */
+	credentials: ICredentialsDecrypted;
 }
 
 interface RequestSettings {
@@ -115,7 +121,17 @@ async function openConnection(this: OkDokumentContext): Promise<Connection> {
 	}
 	const apiKey = typeof credentials.apiKey === 'string' ? credentials.apiKey : '';
 	const redact = (text: string) => (apiKey.length >= 4 ? text.split(apiKey).join('***') : text);
-	return { baseUrl, redact };
+	const reference = this.getNode().credentials?.[CREDENTIAL_TYPE];
+	return {
+		baseUrl,
+		redact,
+		credentials: {
+			id: reference?.id ?? '',
+			name: reference?.name ?? '',
+			type: CREDENTIAL_TYPE,
+			data: credentials,
+		},
+	};
 }
 
 function getConnection(this: OkDokumentContext): Promise<Connection> {
@@ -187,6 +203,7 @@ async function attempt<T>(
 			this,
 			CREDENTIAL_TYPE,
 			options,
+			{ credentialsDecrypted: connection.credentials },
 		)) as HttpAnswer;
 	} catch (error) {
 		const failure = classifyNetworkFailure(error);
