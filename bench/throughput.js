@@ -1,0 +1,135 @@
+// @ts-check
+'use strict';
+
+/*
+ * Throughput: every contender in this one process (the n8n runtime's Node 24, started by bench/run.js with
+ * --expose-gc), against one sandbox process with simulated latency. One warm-up run each, then `runs` rounds,
+ * interleaved (each round rotates the order), every run checked: all items answered `msg.updated`, the sandbox
+ * received exactly one request per item, each for a different ID.
+ *
+ *   <node24> --expose-gc bench/throughput.js '<json config>'   (writes the result JSON to config.outFile)
+ */
+
+const fs = require('node:fs');
+const { performance } = require('node:perf_hooks');
+
+const { setUp } = require('./lib/setup');
+const { idsFor } = require('./lib/contenders');
+
+/**
+ * @typedef {object} Config
+ * @property {string} n8nDir
+ * @property {'vm' | 'legacy'} expressionEngine
+ * @property {number} items
+ * @property {number} latency
+ * @property {number} runs
+ * @property {string} outFile
+ * @property {string} [packageRoot]
+ * @property {string[]} [only]  contender keys to run (default: all)
+ * @property {Array<{ name: string, packageRoot: string }>} [variants]  other builds to run alongside, same settings
+ * @property {boolean} [diagnose]  add the diagnostic contenders (floor-*, http-request-header)
+ */
+
+async function main() {
+	/** @type {Config} */
+	const config = JSON.parse(process.argv[2] ?? '{}');
+	const gc = /** @type {(() => void) | undefined} */ (globalThis.gc);
+	const bench = await setUp({
+		n8nDir: config.n8nDir,
+		expressionEngine: config.expressionEngine,
+		sandboxIds: idsFor(config.items),
+		latency: config.latency,
+		packageRoot: config.packageRoot,
+	});
+	try {
+		// HTTP Request (V3 code, used by 4.x) sends every item at once without the Batching option: its "effective
+		// concurrency" is the item count. Matching it means concurrency = items for our node and the raw client.
+		bench.okd(undefined);
+		// The most "Requests in Parallel" accepts in the editor today (maxValue 50).
+		if (config.items > 50) bench.okd(50);
+		bench.okd(config.items);
+		for (const { name, packageRoot } of config.variants ?? []) {
+			const variant = await bench.variant(name, packageRoot);
+			bench.okd(undefined, variant);
+			bench.okd(config.items, variant);
+		}
+		bench.addHttpRequest(config.diagnose === true);
+		bench.raw(5);
+		bench.raw(config.items);
+		if (config.diagnose) {
+			// The least any node in n8n's engine does per item (see lib/setup.js).
+			bench.floor('raw', 5);
+			bench.floor('helper', 5);
+		}
+		const all = Object.values(bench.contenders).filter((entry) => !config.only || config.only.includes(entry.key));
+
+		/** @type {Record<string, Array<{ ms: number, cpuMs: number, maxConcurrent: number, sockets: number, keepAliveRequests: number }>>} */
+		const measured = {};
+		/** @type {Record<string, { ms: number, maxConcurrent: number }>} */
+		const warmUp = {};
+
+		/** @param {import('./lib/setup').Contender} contender */
+		const once = async (contender) => {
+			await bench.sandbox.clear();
+			gc?.();
+			const cpuBefore = process.cpuUsage();
+			const started = performance.now();
+			const good = await contender.run(config.items);
+			const ms = performance.now() - started;
+			const cpu = process.cpuUsage(cpuBefore);
+			const cpuMs = (cpu.user + cpu.system) / 1000;
+			const stats = await bench.sandbox.stats();
+			const problems = [];
+			if (good !== config.items) problems.push(`${good} good answers of ${config.items}`);
+			if (stats.count !== config.items) problems.push(`the sandbox received ${stats.count} requests`);
+			if (stats.distinctIds !== config.items) problems.push(`${stats.distinctIds} distinct IDs`);
+			if (stats.failed !== 0) problems.push(`${stats.failed} faults`);
+			if (problems.length > 0) throw new Error(`${contender.key}: ${problems.join(', ')}`);
+			return { ms, cpuMs, maxConcurrent: stats.maxConcurrent, sockets: stats.sockets, keepAliveRequests: stats.keepAliveRequests };
+		};
+
+		for (const contender of all) {
+			const result = await once(contender);
+			warmUp[contender.key] = { ms: result.ms, maxConcurrent: result.maxConcurrent };
+			log(`warm-up  ${pad(contender.key)} ${fmt(result.ms)} ms, cpu ${fmt(result.cpuMs)} ms  (max ${result.maxConcurrent} in flight at the sandbox)`);
+		}
+		for (let round = 0; round < config.runs; round++) {
+			const order = all.map((_, i) => all[(i + round) % all.length]);
+			for (const contender of order) {
+				const result = await once(contender);
+				(measured[contender.key] ??= []).push(result);
+				log(`run ${round + 1}/${config.runs} ${pad(contender.key)} ${fmt(result.ms)} ms, cpu ${fmt(result.cpuMs)} ms  (max ${result.maxConcurrent} in flight, ${result.sockets} connections)`);
+			}
+		}
+
+		const output = {
+			config: { items: config.items, latency: config.latency, runs: config.runs, expressionEngine: bench.engine.expressionEngine },
+			versions: { ...bench.engine.versions, node: process.version, httpRequestTypeVersion: bench.types.httpRequestVersion },
+			contenders: Object.fromEntries(
+				all.map((entry) => [entry.key, { label: entry.label, kind: entry.kind, concurrency: entry.concurrency === 'all' ? config.items : entry.concurrency, allAtOnce: entry.concurrency === 'all' }]),
+			),
+			warmUp,
+			runs: measured,
+		};
+		fs.writeFileSync(config.outFile, `${JSON.stringify(output, null, 2)}\n`);
+	} finally {
+		await bench.tearDown();
+	}
+}
+
+/** @param {string} line */
+function log(line) {
+	process.stderr.write(`bench: ${line}\n`);
+}
+/** @param {string} text */
+const pad = (text) => text.padEnd(20);
+/** @param {number} ms */
+const fmt = (ms) => ms.toFixed(0).padStart(6);
+
+main().then(
+	() => process.exit(0),
+	(error) => {
+		console.error(error);
+		process.exit(1);
+	},
+);
