@@ -155,6 +155,8 @@ export interface Sandbox {
 	clearRequests(): void;
 	/** A copy of the stored record, or undefined. */
 	getSignatureRequest(id: string): SignatureRequestRecord | undefined;
+	/** Copies of every stored signature request (seeded, added, created through the API), in creation order. */
+	listSignatureRequests(): SignatureRequestRecord[];
 	/** Adds or replaces one record; returns a copy of what was stored. */
 	addSignatureRequest(record: SignatureRequestInput): SignatureRequestRecord;
 	/** A copy of the stored document (bytes included), or undefined. */

@@ -365,6 +365,9 @@ async function startSandbox(options = {}) {
 			const record = state.signatureRequests.get(id);
 			return record && { ...record };
 		},
+		listSignatureRequests() {
+			return [...state.signatureRequests.values()].map((record) => ({ ...record }));
+		},
 		addSignatureRequest(input) {
 			const record = toRecord(input);
 			if (!state.signatureRequests.has(record.signatureRequestId)) state.stats.signatureRequestsUsed += 1;

@@ -11,10 +11,15 @@
  * run) the way Settings → Community Nodes does, starts the OKdokument sandbox in this process, imports the credential
  * "OKdokument sandbox" and the example workflows (examples/), starts n8n, creates the owner and prints how to log in.
  *
- * The simulated signer: when an Update points a Send Info URL at this n8n (a Wait node's resume URL), a few seconds
- * later it POSTs OKdokument's callback ({ state: "signed", id, signatureRequestId }) there, so
- * examples/update-callback-and-wait.json runs to the end. --no-auto-sign turns it off (a curl line to send it by hand
- * is printed instead).
+ * It activates examples/trigger-on-signed.json (n8n 2.x: publishes it) and creates the signature request
+ * "sr-trigger-demo" in the sandbox, whose Send Info URL is that trigger's production URL.
+ *
+ * The simulated signer: whenever a signature request in the sandbox is waiting to be signed and its Send Info URL
+ * points at this n8n (a Wait node's resume URL set by Create or Update, or an OKdokument Trigger's production URL), the
+ * dev script prints its signing page (<sandbox>/openDocument/<id>, with Sign and Cancel buttons) and, a few seconds
+ * later, signs it with the sandbox's own signer (sandbox.sign): the document becomes signed, gets a signed PDF, and
+ * OKdokument's callback ({ state, id, signatureRequestId }) is POSTed to the Send Info URL. --no-auto-sign leaves the
+ * signing to you (click Sign or Cancel on the printed page).
  *
  * Ctrl-C stops n8n and the sandbox.
  */
@@ -29,12 +34,15 @@ const REPO = path.resolve(__dirname, '..');
 const EXAMPLES_DIR = path.join(REPO, 'examples');
 const CREDENTIAL = { id: 'okdSandbox', name: 'OKdokument sandbox', type: lib.CREDENTIAL_TYPE };
 const AUTO_SIGN_DELAY_MS = 5000;
+/** examples/trigger-on-signed.json, which `npm run dev` activates, and the request that calls it back. */
+const TRIGGER_EXAMPLE_ID = 'exSignedTrigger';
+const TRIGGER_DEMO_REQUEST = 'sr-trigger-demo';
 
 const USAGE = `Usage: node scripts/dev.js [--version 1|2] [--port 5678] [--host 127.0.0.1] [--sandbox-port 8787] [--no-auto-sign]
   --version       n8n 1 (1.123.81, default) or 2 (2.41.1)
   --port, --host  where n8n listens (default 127.0.0.1:5678)
   --sandbox-port  where the OKdokument sandbox listens (default 8787; a free port if that one is taken)
-  --no-auto-sign  do not simulate the signer's callback`;
+  --no-auto-sign  do not sign for you: open the printed signing page and click Sign or Cancel`;
 
 /**
  * @param {string[]} argv
@@ -81,45 +89,54 @@ function clock() {
 }
 
 /**
- * Watches the sandbox for updates that point a Send Info URL at this n8n (a Wait node's resume URL), and plays the
- * signer for them. Callback URLs elsewhere are left alone.
+ * Watches the sandbox for signature requests waiting to be signed whose Send Info URL points at this n8n (a Wait
+ * node's resume URL, or an OKdokument Trigger's production URL), prints their signing page and, with auto-sign, signs
+ * them with the sandbox's signer a few seconds later. Each (request, Send Info URL) pair is handled once: an Update
+ * that points the request elsewhere later starts over. Requests calling back elsewhere are left alone.
  * @param {import('../sandbox/server').Sandbox} sandbox
  * @param {string} n8nUrl
  * @param {boolean} autoSign
  * @returns {() => void} stops watching
  */
-function watchForCallbacks(sandbox, n8nUrl, autoSign) {
-	let seen = 0;
+function watchForSigning(sandbox, n8nUrl, autoSign) {
+	/** @type {Set<string>} */
+	const handled = new Set();
 	/** @type {Set<NodeJS.Timeout>} */
 	const pending = new Set();
 	const poll = setInterval(() => {
-		for (; seen < sandbox.requests.length; seen++) {
-			const request = sandbox.requests[seen];
-			const body = /** @type {Record<string, unknown> | undefined} */ (request.body);
-			if (request.method !== 'PATCH' || !body || typeof body !== 'object') continue;
-			const id = String(body.signatureRequestId ?? '');
-			const url = body.sendInfoURL ?? body.sendInfoUrl;
-			const record = sandbox.getSignatureRequest(id);
-			if (typeof url !== 'string' || !url.startsWith(`${n8nUrl}/`) || !record || record.sendInfoURL !== url) continue;
-			const callback = { state: 'signed', id: record.documentId, signatureRequestId: id };
-			const curl = `curl -X POST '${url}' -H 'content-type: application/json' -d '${JSON.stringify(callback)}'`;
-			if (!autoSign) {
-				step(`${id} now calls back ${url}. To play the signer:\n      ${curl}`);
+		for (const record of sandbox.listSignatureRequests()) {
+			const id = record.signatureRequestId;
+			const url = record.sendInfoURL;
+			const key = `${id}\n${url}`;
+			if (!url.startsWith(`${n8nUrl}/`) || handled.has(key)) continue;
+			handled.add(key);
+			if (record.state !== 'tosign') {
+				// As in OKdokument: a finished signing round never calls back again.
+				step(
+					`${clock()} ${id} now calls back ${url}, but it is already ${record.state}: nobody can sign it again, so ` +
+						'nothing will call back. Use a request still to sign (Create makes new ones), or restart npm run dev.',
+				);
 				continue;
 			}
-			step(`${id}: simulated signer calls back in ${AUTO_SIGN_DELAY_MS / 1000} s (${url}); by hand: ${curl}`);
+			const page = `${sandbox.url}/openDocument/${encodeURIComponent(id)}`;
+			if (!autoSign) {
+				step(`${clock()} ${id} calls back ${url} when signed. Sign or cancel it yourself: ${page}`);
+				continue;
+			}
+			step(`${clock()} ${id} calls back ${url} when signed; the simulated signer signs it in ${AUTO_SIGN_DELAY_MS / 1000} s (signing page: ${page})`);
 			const timer = setTimeout(async () => {
 				pending.delete(timer);
+				const now = sandbox.getSignatureRequest(id);
+				if (!now || now.state !== 'tosign' || now.sendInfoURL !== url) {
+					step(`${clock()} simulated signer: ${id} was ${now ? `${now.state}, calling back ${now.sendInfoURL || 'nowhere'}` : 'deleted'} in the meantime; not signing it`);
+					return;
+				}
 				try {
-					const res = await fetch(url, {
-						method: 'POST',
-						headers: { 'content-type': 'application/json' },
-						body: JSON.stringify(callback),
-						signal: AbortSignal.timeout(15_000),
-					});
-					step(`${clock()} simulated signer: POST ${url} {"state":"signed",…} → HTTP ${res.status}`);
+					const result = await sandbox.sign(id);
+					const answer = result.callbackStatus === null ? `no answer (${result.callbackError ?? 'unknown error'})` : `HTTP ${result.callbackStatus}`;
+					step(`${clock()} simulated signer signed ${id}; OKdokument's callback to ${url} got ${answer}; document state: ${result.state}`);
 				} catch (error) {
-					step(`${clock()} simulated signer: POST ${url} failed: ${error instanceof Error ? error.message : String(error)}`);
+					step(`${clock()} simulated signer could not sign ${id}: ${error instanceof Error ? error.message : String(error)}`);
 				}
 			}, AUTO_SIGN_DELAY_MS);
 			pending.add(timer);
@@ -129,6 +146,38 @@ function watchForCallbacks(sandbox, n8nUrl, autoSign) {
 		clearInterval(poll);
 		for (const timer of pending) clearTimeout(timer);
 	};
+}
+
+/**
+ * Activates the trigger example and creates the demo signature request that calls it back. Failures are reported,
+ * not fatal: everything else still works.
+ * @param {import('./lib/n8n-instance').RunningN8n} n8n
+ * @param {import('../sandbox/server').Sandbox} sandbox
+ * @param {any[]} examples
+ * @returns {Promise<string | undefined>} the trigger's production URL, when it is active
+ */
+async function activateTriggerExample(n8n, sandbox, examples) {
+	const workflow = examples.find((w) => w.id === TRIGGER_EXAMPLE_ID);
+	const trigger = workflow?.nodes.find((/** @type {{ type: string }} */ n) => n.type === lib.TRIGGER_NODE_TYPE);
+	if (!workflow || !trigger?.webhookId) {
+		step(`${TRIGGER_EXAMPLE_ID} (with an OKdokument Trigger that has a webhookId) is not among the examples; no trigger demo`);
+		return undefined;
+	}
+	try {
+		await n8n.activateWorkflow(TRIGGER_EXAMPLE_ID);
+	} catch (error) {
+		step(`could not activate "${workflow.name}": ${error instanceof Error ? error.message : String(error)}`);
+		return undefined;
+	}
+	const url = `${n8n.url}/webhook/${trigger.webhookId}/okdokument`;
+	try {
+		await n8n.waitForWebhook(`${trigger.webhookId}/okdokument`);
+	} catch (error) {
+		step(`"${workflow.name}" is active, but n8n does not serve its production URL yet: ${error instanceof Error ? error.message : String(error)}`);
+	}
+	sandbox.addSignatureRequest({ signatureRequestId: TRIGGER_DEMO_REQUEST, documentId: 'doc-trigger-demo', sendInfoURL: url });
+	step(`activated "${workflow.name}"; its production URL ${url} is the Send Info URL of ${TRIGGER_DEMO_REQUEST}`);
+	return url;
 }
 
 async function main() {
@@ -207,7 +256,8 @@ async function main() {
 
 	step(`starting n8n ${instance.n8nVersion} on ${options.host}:${options.port} (log: ${path.join(instance.userFolder, 'n8n.log')})…`);
 	n8n = await lib.startN8n(instance, { port: options.port, host: options.host });
-	stopWatching = watchForCallbacks(sandbox, n8n.url, options.autoSign);
+	const triggerUrl = await activateTriggerExample(n8n, sandbox, examples);
+	stopWatching = watchForSigning(sandbox, n8n.url, options.autoSign);
 	n8n.exited.then(({ code, signal }) => {
 		if (!stopping) void shutdown(`n8n exited on its own (${code ?? signal}); see ${n8n?.logFile}`, 1);
 	});
@@ -226,8 +276,14 @@ async function main() {
 		'',
 		`  The credential "OKdokument sandbox" points at ${sandbox.url}; its requests are logged below as [sandbox].`,
 		options.autoSign
-			? '  "Continue when the signer finishes" waits at its Wait node; the simulated signer calls back after 5 s.'
-			: '  "Continue when the signer finishes" waits at its Wait node until you POST the callback (printed below).',
+			? '  Workflows that wait for a signer (Wait node, OKdokument Trigger) continue 5 s later: the simulated signer signs.'
+			: '  Workflows that wait for a signer continue when you click Sign or Cancel on the signing page printed below.',
+		...(triggerUrl
+			? [
+					`  "${examples.find((w) => w.id === TRIGGER_EXAMPLE_ID)?.name}" is active. Signing ${TRIGGER_DEMO_REQUEST} starts it:`,
+					`    ${sandbox.url}/openDocument/${TRIGGER_DEMO_REQUEST}`,
+				]
+			: []),
 		'  Ctrl-C stops n8n and the sandbox.',
 		'',
 	];

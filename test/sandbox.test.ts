@@ -273,6 +273,21 @@ describe('OKdokument sandbox', () => {
 			expect(sandbox.getSignatureRequest('missing')).toBeUndefined();
 		});
 
+		it('listSignatureRequests returns copies of every request, API-created ones included', async () => {
+			const before = sandbox.listSignatureRequests().map((r) => r.signatureRequestId);
+			expect(before).toEqual(expect.arrayContaining(['abc', 'def']));
+			const created = await call('POST', '/JSON/signatureRequest', {
+				body: { filedata: { content: Buffer.from('%PDF-1.4\n%%EOF\n').toString('base64') }, sendInfoURL: 'https://cb.example/x' },
+			});
+			expect(created.status).toBe(200);
+			const id = (created.json as { result: string }).result;
+			const listed = sandbox.listSignatureRequests();
+			expect(listed.map((r) => r.signatureRequestId)).toEqual([...before, id]);
+			expect(listed[listed.length - 1]).toMatchObject({ sendInfoURL: 'https://cb.example/x', state: 'tosign' });
+			listed[0].sendInfoURL = 'mutated';
+			expect(sandbox.listSignatureRequests()[0].sendInfoURL).not.toBe('mutated');
+		});
+
 		it('reset() restores the seed and clears the log and faults', async () => {
 			sandbox.addSignatureRequest({ signatureRequestId: 'temp' });
 			await patch({ signatureRequestId: 'def', sendInfoURL: 'https://changed.example' });

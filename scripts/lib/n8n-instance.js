@@ -14,6 +14,11 @@
  *   await importWorkflows(instance, [workflowJson]);
  *   const run = await executeWorkflow(instance, 'e2eHappy');         // n8n execute --id … --rawOutput
  *   const n8n = await startN8n(instance, { port: 5678 });             // n8n start + owner + login()
+ *   await n8n.activateWorkflow('e2eTrigger');                         // production webhooks on (2.x: "publish")
+ *   await n8n.waitForWebhook('<webhookId>/okdokument');               // …and really served
+ *   const [latest] = await n8n.executions('e2eTrigger');              // REST API: newest first
+ *   const run = await n8n.execution(latest.id);                       // status, runData (parsed)
+ *   const pdf = await n8n.binaryData(item.binary.data);               // the bytes, in every binary-data mode
  *   await n8n.stop();
  *
  * Every process started here runs in its own process group and is killed (group-wide) when it is stopped, times
@@ -33,6 +38,7 @@ const runtime = require('../n8n-runtime');
 const PACKAGE_NAME = 'n8n-nodes-okdokument';
 const NODE_TYPE = `${PACKAGE_NAME}.okDokument`;
 const TOOL_NODE_TYPE = `${PACKAGE_NAME}.okDokumentTool`;
+const TRIGGER_NODE_TYPE = `${PACKAGE_NAME}.okDokumentTrigger`;
 const CREDENTIAL_TYPE = 'okDokumentApi';
 
 /** Fixed and fake: every instance of ours can read every other's database. Never use it for real data. */
@@ -750,6 +756,43 @@ function nodeOutputs(output, nodeName) {
 	return main.map((items) => (Array.isArray(items) ? items.map((item) => item.json) : []));
 }
 
+/**
+ * Like nodeOutputs, but whole items (`{ json, binary? }`), for binary data.
+ * @param {any} output   ExecuteResult.output, or StoredExecution (both have data.resultData.runData)
+ * @param {string} nodeName
+ * @returns {{ json: Record<string, any>, binary?: Record<string, any> }[][] | undefined}
+ */
+function nodeItems(output, nodeName) {
+	const runs = output?.data?.resultData?.runData?.[nodeName];
+	if (!Array.isArray(runs) || runs.length === 0) return undefined;
+	const main = runs[runs.length - 1]?.data?.main;
+	if (!Array.isArray(main)) return [];
+	return main.map((items) => (Array.isArray(items) ? items : []));
+}
+
+/**
+ * Polls `probe` until it returns something other than undefined, and returns that; throws after `timeoutMs` with
+ * what it was waiting for and the last value seen by `describe`.
+ * @template T
+ * @param {string} what
+ * @param {() => Promise<T | undefined> | T | undefined} probe
+ * @param {{ timeoutMs?: number, intervalMs?: number, describe?: () => string | Promise<string> }} [options]
+ * @returns {Promise<T>}
+ */
+async function waitFor(what, probe, options = {}) {
+	const { timeoutMs = 60_000, intervalMs = 250 } = options;
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const value = await probe();
+		if (value !== undefined) return value;
+		if (Date.now() > deadline) {
+			const seen = options.describe ? ` (last seen: ${await options.describe()})` : '';
+			throw new Error(`gave up after ${timeoutMs / 1000} s waiting for ${what}${seen}`);
+		}
+		await sleep(intervalMs);
+	}
+}
+
 /* ------------------------------------------------------------------------------------------------ start */
 
 /**
@@ -761,10 +804,60 @@ function nodeOutputs(output, nodeName) {
  * @property {(options?: { browserId?: string }) => Promise<string>} login  a Cookie header value (n8n-auth=…)
  * @property {(method: string, urlPath: string, body?: unknown) => Promise<{ status: number, json: any, text: string }>} request
  *   an authenticated call (logs in once, then reuses the cookie)
+ * @property {(urlPath: string) => Promise<{ status: number, headers: Headers, body: Buffer }>} requestBuffer
+ *   an authenticated GET whose answer is kept as bytes (files)
  * @property {() => Promise<string[]>} nodeTypeNames  the node types the editor gets (/types/nodes.json)
+ * @property {(workflowId: string) => Promise<any>} activateWorkflow  activates (n8n 2.x: publishes) the workflow's
+ *   current version through the REST API, as the editor's toggle does, and returns the workflow n8n reports; its
+ *   production webhooks work from then on
+ * @property {(webhookPath: string, options?: { method?: string, timeoutMs?: number }) => Promise<number>} waitForWebhook
+ *   waits until n8n serves the production webhook `<url>/webhook/<webhookPath>` for `method` (default POST), and
+ *   returns how many ms that took. Needed
+ *   after activateWorkflow: n8n 2.41 answered 404 "not registered" for a second or two after activation had returned,
+ *   under load. Asks with a CORS preflight (OPTIONS), which runs no workflow.
+ * @property {(workflowId: string, triggerName: string) => Promise<string>} runManually  starts the workflow from the
+ *   named trigger node as the editor's "Execute workflow" button does (POST /rest/workflows/<id>/run; n8n 1.x reads
+ *   workflowData, 2.x triggerToStartFrom) and returns the execution id
+ * @property {(workflowId: string) => Promise<ExecutionSummary[]>} executions  the workflow's executions, newest first
+ * @property {(executionId: string) => Promise<StoredExecution>} execution  one execution with its data parsed
+ * @property {(binary: { data?: string, id?: string }) => Promise<Buffer>} binaryData  the bytes of a binary
+ *   property of a stored execution: inline base64 (n8n 1.x default mode) or read through GET /rest/binary-data
+ *   (n8n 2.x default: filesystem)
  * @property {() => Promise<void>} stop  SIGTERM to n8n's process group, SIGKILL after 20 s; waits for the exit
  * @property {Promise<{ code: number | null, signal: NodeJS.Signals | null }>} exited
  */
+
+/**
+ * @typedef {object} ExecutionSummary  one row of GET /rest/executions
+ * @property {string} id
+ * @property {string} workflowId
+ * @property {string} status   "new", "running", "waiting", "success", "error", "canceled", "crashed"
+ * @property {string} mode     "webhook", "manual", "trigger", …
+ * @property {string | null} waitTill
+ */
+
+/**
+ * @typedef {object} StoredExecution  GET /rest/executions/<id>, with `data` parsed (n8n stores it in "flatted" form)
+ * @property {string} id
+ * @property {string} status
+ * @property {string} mode   "webhook", "manual", "trigger", …
+ * @property {boolean} finished
+ * @property {string | null} waitTill
+ * @property {any} data    `{ resultData: { runData, error?, lastNodeExecuted }, … }`; use with nodeOutputs / nodeItems
+ */
+
+/** Execution states that can still change. */
+const UNFINISHED_EXECUTION_STATES = ['new', 'running', 'waiting', 'unknown'];
+
+/**
+ * n8n's own `flatted` (the format of stored execution data), from the pinned install.
+ * @param {Instance} instance
+ * @returns {{ parse: (text: string) => any }}
+ */
+function n8nFlatted(instance) {
+	const n8nRequire = require('node:module').createRequire(path.join(instance.runtime.n8nDir, 'node_modules', 'n8n', 'package.json'));
+	return n8nRequire('flatted');
+}
 
 /**
  * @param {string} url
@@ -924,19 +1017,142 @@ async function startN8n(instance, options = {}) {
 		return { status: res.status, json: res.json, text: res.text };
 	};
 
+	/** @type {RunningN8n['requestBuffer']} */
+	const requestBuffer = async (urlPath) => {
+		cookie ??= await login();
+		const response = await fetch(`${url}${urlPath}`, { headers: { cookie }, signal: AbortSignal.timeout(15_000) });
+		return { status: response.status, headers: response.headers, body: Buffer.from(await response.arrayBuffer()) };
+	};
+
 	const nodeTypeNames = async () => {
 		const res = await request('GET', '/types/nodes.json');
 		if (res.status !== 200 || !Array.isArray(res.json)) throw new Error(`GET /types/nodes.json answered ${res.status}`);
 		return [...new Set(res.json.map((/** @type {{ name: string }} */ d) => d.name))];
 	};
 
-	return { url, pid, logFile, owner: { email: OWNER.email, password: OWNER.password }, login, request, nodeTypeNames, stop, exited };
+	// n8n 1.123 and 2.41 both take POST /rest/workflows/<id>/activate { versionId } (1.x activates the current
+	// version whatever versionId says; 2.x publishes that version, which must be in the workflow's history: an
+	// imported workflow's current version is).
+	/** @type {RunningN8n['activateWorkflow']} */
+	const activateWorkflow = async (workflowId) => {
+		const current = await request('GET', `/rest/workflows/${encodeURIComponent(workflowId)}`);
+		const versionId = current.json?.data?.versionId;
+		if (current.status !== 200 || typeof versionId !== 'string') {
+			throw new Error(`GET /rest/workflows/${workflowId} answered ${current.status}: ${current.text.slice(0, 300)}`);
+		}
+		const res = await request('POST', `/rest/workflows/${encodeURIComponent(workflowId)}/activate`, { versionId });
+		if (res.status !== 200 || res.json?.data?.active !== true) {
+			throw new Error(`activating workflow ${workflowId}: POST /rest/workflows/${workflowId}/activate answered ${res.status}: ${res.text.slice(0, 500)}`);
+		}
+		return res.json.data;
+	};
+
+	/** @type {RunningN8n['waitForWebhook']} */
+	const waitForWebhook = async (webhookPath, waitOptions = {}) => {
+		const { method = 'POST', timeoutMs: waitMs = 30_000 } = waitOptions;
+		const waitStarted = Date.now();
+		/** @type {string} */
+		let last = 'no answer';
+		await waitFor(
+			`n8n to serve ${method} ${url}/webhook/${webhookPath}`,
+			async () => {
+				// With an Origin header n8n answers a preflight with the methods registered for the path (1.x: 404 when none).
+				const res = await fetch(`${url}/webhook/${webhookPath}`, {
+					method: 'OPTIONS',
+					headers: { origin: url, 'access-control-request-method': method },
+					signal: AbortSignal.timeout(10_000),
+				}).catch((/** @type {unknown} */ error) => error);
+				if (!(res instanceof Response)) {
+					last = String(res);
+					return undefined;
+				}
+				await res.arrayBuffer();
+				const allowed = (res.headers.get('access-control-allow-methods') ?? '').split(/\s*,\s*/);
+				last = `HTTP ${res.status}, Access-Control-Allow-Methods: ${allowed.join(', ') || 'none'}`;
+				return res.status < 400 && allowed.includes(method) ? true : undefined;
+			},
+			{ timeoutMs: waitMs, intervalMs: 300, describe: () => last },
+		);
+		return Date.now() - waitStarted;
+	};
+
+	/** @type {RunningN8n['runManually']} */
+	const runManually = async (workflowId, triggerName) => {
+		const current = await request('GET', `/rest/workflows/${encodeURIComponent(workflowId)}`);
+		if (current.status !== 200 || !current.json?.data) {
+			throw new Error(`GET /rest/workflows/${workflowId} answered ${current.status}: ${current.text.slice(0, 300)}`);
+		}
+		const res = await request('POST', `/rest/workflows/${encodeURIComponent(workflowId)}/run`, {
+			workflowData: current.json.data,
+			triggerToStartFrom: { name: triggerName },
+		});
+		const executionId = res.json?.data?.executionId;
+		if (res.status !== 200 || executionId === undefined || executionId === null) {
+			throw new Error(`POST /rest/workflows/${workflowId}/run answered ${res.status}: ${res.text.slice(0, 500)}`);
+		}
+		return String(executionId);
+	};
+
+	/** @type {RunningN8n['executions']} */
+	const executions = async (workflowId) => {
+		const filter = encodeURIComponent(JSON.stringify({ workflowId }));
+		const res = await request('GET', `/rest/executions?filter=${filter}&limit=100`);
+		const results = res.json?.data?.results;
+		if (res.status !== 200 || !Array.isArray(results)) {
+			throw new Error(`GET /rest/executions (workflow ${workflowId}) answered ${res.status}: ${res.text.slice(0, 300)}`);
+		}
+		return results
+			.filter((/** @type {ExecutionSummary} */ e) => e.workflowId === workflowId)
+			.sort((/** @type {ExecutionSummary} */ a, /** @type {ExecutionSummary} */ b) => Number(b.id) - Number(a.id));
+	};
+
+	/** @type {RunningN8n['execution']} */
+	const execution = async (executionId) => {
+		const res = await request('GET', `/rest/executions/${encodeURIComponent(executionId)}`);
+		const stored = res.json?.data;
+		if (res.status !== 200 || !stored || typeof stored !== 'object') {
+			throw new Error(`GET /rest/executions/${executionId} answered ${res.status}: ${res.text.slice(0, 300)}`);
+		}
+		const data = typeof stored.data === 'string' ? n8nFlatted(instance).parse(stored.data) : stored.data;
+		return { ...stored, data };
+	};
+
+	/** @type {RunningN8n['binaryData']} */
+	const binaryData = async (binary) => {
+		if (binary && typeof binary.id === 'string' && binary.id !== '') {
+			const res = await requestBuffer(`/rest/binary-data?id=${encodeURIComponent(binary.id)}&action=download`);
+			if (res.status !== 200) throw new Error(`GET /rest/binary-data (${binary.id}) answered ${res.status}: ${res.body.toString('utf8').slice(0, 300)}`);
+			return res.body;
+		}
+		if (binary && typeof binary.data === 'string') return Buffer.from(binary.data, 'base64');
+		throw new Error(`not a binary property: ${JSON.stringify(binary)?.slice(0, 200)}`);
+	};
+
+	return {
+		url,
+		pid,
+		logFile,
+		owner: { email: OWNER.email, password: OWNER.password },
+		login,
+		request,
+		requestBuffer,
+		nodeTypeNames,
+		activateWorkflow,
+		waitForWebhook,
+		runManually,
+		executions,
+		execution,
+		binaryData,
+		stop,
+		exited,
+	};
 }
 
 module.exports = {
 	PACKAGE_NAME,
 	NODE_TYPE,
 	TOOL_NODE_TYPE,
+	TRIGGER_NODE_TYPE,
 	CREDENTIAL_TYPE,
 	ENCRYPTION_KEY,
 	OWNER,
@@ -949,6 +1165,9 @@ module.exports = {
 	startN8n,
 	runN8n,
 	nodeOutputs,
+	nodeItems,
+	waitFor,
+	UNFINISHED_EXECUTION_STATES,
 	parseExecutionJson,
 	freePort,
 	formatDuration: runtime.formatDuration,
