@@ -18,6 +18,7 @@ import { invalidField, validateId, validateOptionalHttpUrl } from '../../helpers
 import { okDokumentApiRequest } from '../../transport';
 import { answerMessage, refuseReportedFailure } from '../../helpers/answers';
 import { documentIdField } from '../document/fields';
+import { resultUrlField, sendInfoUrlField } from './fields';
 
 const DOCUMENT_STATES = ['tosign', 'tags', 'tostamp'];
 const FIELDS_BEFORE_SIGNING = ['flatten', 'readOnly', 'keep'];
@@ -100,25 +101,10 @@ const properties: INodeProperties[] = [
 					'Name of the document in OKdokument and its e-mails; by default the input file’s name. A name ending in .doc, .docx, .xls or .xlsx makes OKdokument convert the file to PDF.',
 			},
 			ignoreRequiredOption,
-			{
-				displayName: 'Result URL',
-				name: 'resultUrl',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. https://example.com/thank-you',
-				description:
-					'Where the signer’s browser goes after submitting or closing; OKdokument adds name, docid, lang, result (success, close or mobile) and ts to the query string',
-			},
-			{
-				displayName: 'Send Info URL',
-				name: 'sendInfoUrl',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. {{ $execution.resumeUrl }}',
-				description:
-					'Back-end callback: when the signer submits or cancels, OKdokument POSTs the state, the document ID and the signature request ID to this URL as JSON',
-				hint: 'To react when the signer finishes, enter the production URL of an OKdokument Trigger, or {{ $execution.resumeUrl }} followed by a Wait node that resumes "On Webhook Call" (POST)',
-			},
+			resultUrlField(),
+			sendInfoUrlField(
+				'To react when the signer finishes, enter the production URL of an OKdokument Trigger, or {{ $execution.resumeUrl }} followed by a Wait node that resumes "On Webhook Call" (POST)',
+			),
 			{
 				displayName: 'Signature Request ID',
 				name: 'signatureRequestId',

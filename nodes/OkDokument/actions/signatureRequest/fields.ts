@@ -26,3 +26,34 @@ export function readSignatureRequestId(context: IExecuteFunctions, itemIndex: nu
 /** What OKdokument's 400 means for a call naming a signature request. */
 export const UNKNOWN_SIGNATURE_REQUEST_HINT =
 	'The signature request does not exist, was deleted, or has expired (signing links expire after 24 hours unless created with a later expiration). Check the Signature Request ID and the environment in the credential.';
+
+const SEND_INFO_URL_DESCRIPTION =
+	'Back-end callback: when the signer submits or cancels, OKdokument POSTs the state, the document ID and the signature request ID to this URL as JSON';
+const RESULT_URL_DESCRIPTION =
+	'Where the signer’s browser goes after submitting or closing; OKdokument adds name, docid, lang, result (success, close or mobile) and ts to the query string';
+
+/** Send Info URL (wire name "sendInfoURL") of Create and Update; `extra` adds to the description. */
+export function sendInfoUrlField(hint: string, extra = ''): INodeProperties {
+	return {
+		displayName: 'Send Info URL',
+		name: 'sendInfoUrl',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. {{ $execution.resumeUrl }}',
+		description: `${SEND_INFO_URL_DESCRIPTION}${extra}`,
+		hint,
+	};
+}
+
+/** Result URL (wire name "resulturl") of Create and Update; `extra` adds to the description. */
+export function resultUrlField(extra = '', hint?: string): INodeProperties {
+	return {
+		displayName: 'Result URL',
+		name: 'resultUrl',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. https://example.com/thank-you',
+		description: `${RESULT_URL_DESCRIPTION}${extra}`,
+		...(hint ? { hint } : {}),
+	};
+}

@@ -6,32 +6,22 @@ import { validateOptionalHttpUrl } from '../../helpers/validation';
 import { okDokumentApiRequest } from '../../transport';
 import {
 	readSignatureRequestId,
+	resultUrlField,
+	sendInfoUrlField,
 	signatureRequestIdField,
 	UNKNOWN_SIGNATURE_REQUEST_HINT,
 } from './fields';
 
 const properties: INodeProperties[] = [
 	signatureRequestIdField,
-	{
-		displayName: 'Send Info URL',
-		name: 'sendInfoUrl',
-		type: 'string',
-		default: '',
-		placeholder: 'e.g. {{ $execution.resumeUrl }}',
-		description:
-			'Back-end callback: when the signer submits or cancels, OKdokument POSTs the state, the document ID and the signature request ID to this URL as JSON. Leave empty to keep the current one.',
-		hint: 'To continue this workflow when the signer finishes, add a Wait node set to resume "On Webhook Call" (POST) and enter {{ $execution.resumeUrl }} here',
-	},
-	{
-		displayName: 'Result URL',
-		name: 'resultUrl',
-		type: 'string',
-		default: '',
-		placeholder: 'e.g. https://example.com/thank-you',
-		description:
-			'Where the signer’s browser goes after submitting or closing; OKdokument adds name, docid, lang, result (success, close or mobile) and ts to the query string. Leave empty to keep the current one.',
-		hint: 'The page the signer sees afterwards. It is only a browser redirect: to react in n8n, use Send Info URL.',
-	},
+	sendInfoUrlField(
+		'To continue this workflow when the signer finishes, add a Wait node set to resume "On Webhook Call" (POST) and enter {{ $execution.resumeUrl }} here',
+		'. Leave empty to keep the current one.',
+	),
+	resultUrlField(
+		'. Leave empty to keep the current one.',
+		'The page the signer sees afterwards. It is only a browser redirect: to react in n8n, use Send Info URL.',
+	),
 ];
 
 const displayOptions = {
