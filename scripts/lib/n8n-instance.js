@@ -531,7 +531,8 @@ async function installPackage(instance, tarballPath) {
 	if (packageName === PACKAGE_NAME && !loaded.nodeTypes.includes(expectedNode)) {
 		throw new Error(`n8n's loader did not find ${expectedNode} in ${packageDir} (found: ${loaded.nodeTypes.join(', ') || 'nothing'})`);
 	}
-	if (!loaded.n8nWorkflowFrom.startsWith(instance.runtime.n8nDir + path.sep)) {
+	// Real paths: the runtime cache may be reached through a symbolic link.
+	if (!fs.realpathSync(loaded.n8nWorkflowFrom).startsWith(fs.realpathSync(instance.runtime.n8nDir) + path.sep)) {
 		throw new Error(`n8n-workflow resolved from ${loaded.n8nWorkflowFrom}, not from n8n's install (${instance.runtime.n8nDir})`);
 	}
 	return { packageDir, version: pkgJson.version, ...loaded };

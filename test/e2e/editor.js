@@ -31,6 +31,7 @@ const os = require('node:os');
 const path = require('node:path');
 
 const lib = require('../../scripts/lib/n8n-instance');
+const { Checks, indent } = require('./checks');
 const { startSandbox } = require('../../sandbox/server');
 
 const REPO = path.resolve(__dirname, '..', '..');
@@ -85,17 +86,6 @@ function say(line) {
 }
 
 /**
- * @param {string} text
- * @param {string} prefix
- */
-function indent(text, prefix) {
-	return text
-		.split('\n')
-		.map((l) => `${prefix}${l}`)
-		.join('\n');
-}
-
-/**
  * @param {unknown} condition
  * @param {string} message
  * @returns {asserts condition}
@@ -114,62 +104,7 @@ function normalizeSvg(text) {
 	return text.replace(/\s+/g, ' ').trim();
 }
 
-/** @typedef {{ name: string, ok: boolean, ms: number, error?: string, note?: string, screenshots?: string[] }} CheckResult */
-
-class Checks {
-	/** @param {(line: string) => void} print */
-	constructor(print) {
-		this.print = print;
-		/** @type {CheckResult[]} */
-		this.results = [];
-		/** Screenshots taken during the current check. @type {string[]} */
-		this.shots = [];
-	}
-
-	/**
-	 * Runs one check; a failure is recorded and printed, never thrown. `fn` may return a note (printed under the line).
-	 * @param {string} name
-	 * @param {() => Promise<string | void>} fn
-	 * @returns {Promise<boolean>}
-	 */
-	async run(name, fn) {
-		const started = Date.now();
-		this.shots = [];
-		try {
-			const note = await fn();
-			const ms = Date.now() - started;
-			this.results.push({ name, ok: true, ms, ...(note ? { note } : {}), screenshots: this.shots });
-			this.print(`  ✓ ${name} (${seconds(ms)})`);
-			if (note) this.print(indent(note, '      '));
-			return true;
-		} catch (error) {
-			const ms = Date.now() - started;
-			const message = error instanceof Error ? error.message.split('\nCall log:')[0] : String(error);
-			this.results.push({ name, ok: false, ms, error: message, screenshots: this.shots });
-			this.print(`  ✗ ${name} (${seconds(ms)})`);
-			this.print(indent(message, '      '));
-			return false;
-		}
-	}
-
-	/**
-	 * Records a check that could not run because an earlier one failed.
-	 * @param {string} name
-	 * @param {string} why
-	 */
-	skip(name, why) {
-		this.results.push({ name, ok: false, ms: 0, error: `not run: ${why}` });
-		this.print(`  ✗ ${name} (not run: ${why})`);
-	}
-
-	get passed() {
-		return this.results.filter((r) => r.ok).length;
-	}
-
-	get failed() {
-		return this.results.filter((r) => !r.ok).length;
-	}
-}
+/** @typedef {import('./checks').CheckResult} CheckResult */
 
 /* ------------------------------------------------------------------------------------------------ browser */
 
@@ -556,7 +491,7 @@ async function versionOf(url, owner) {
 async function runEditorChecks(options = {}) {
 	const print = options.print ?? say;
 	const started = Date.now();
-	const checks = new Checks(print);
+	const checks = new Checks(print, 'editor');
 	const major = String(options.version ?? '2').replace(/^v/, '');
 	/** @type {Array<() => Promise<void>>} */
 	const cleanup = [];

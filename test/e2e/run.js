@@ -26,6 +26,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const lib = require('../../scripts/lib/n8n-instance');
+const { Checks } = require('./checks');
 const { runEditorChecks } = require('./editor');
 const { startSandbox, demoSignatureRequests } = require('../../sandbox/server');
 
@@ -93,69 +94,12 @@ function parseArgs(argv) {
 	return { versions, keep, server, editor, expressionEngine };
 }
 
-/** @typedef {{ name: string, ok: boolean, ms: number, error?: string }} CheckResult */
-
-class Suite {
-	/** @param {string} label */
-	constructor(label) {
-		this.label = label;
-		/** @type {CheckResult[]} */
-		this.results = [];
-		/** @type {string[]} */
-		this.crashes = [];
-	}
-
-	/**
-	 * Runs one check; a failure is recorded and printed, never thrown.
-	 * @param {string} name
-	 * @param {() => Promise<void> | void} fn
-	 * @returns {Promise<boolean>}
-	 */
-	async check(name, fn) {
-		const started = Date.now();
-		try {
-			await fn();
-			const ms = Date.now() - started;
-			this.results.push({ name, ok: true, ms });
-			say(`  ✓ ${name} (${lib.formatDuration(ms)})`);
-			return true;
-		} catch (error) {
-			const ms = Date.now() - started;
-			const message = error instanceof Error ? error.message : String(error);
-			this.results.push({ name, ok: false, ms, error: message });
-			say(`  ✗ ${name} (${lib.formatDuration(ms)})`);
-			say(indent(message, '      '));
-			return false;
-		}
-	}
-
-	get passed() {
-		return this.results.filter((r) => r.ok).length;
-	}
-
-	get failed() {
-		return this.results.filter((r) => !r.ok).length;
-	}
-}
-
 /** Everything this run printed or read from n8n, scanned for the keys at the end of each version. @type {string[]} */
 let captured = [];
 
 /** @param {string} line */
 function say(line) {
 	process.stdout.write(`${line}\n`);
-}
-
-/**
- * @param {string} text
- * @param {string} prefix
- * @returns {string}
- */
-function indent(text, prefix) {
-	return text
-		.split('\n')
-		.map((l) => `${prefix}${l}`)
-		.join('\n');
 }
 
 /**
@@ -608,11 +552,11 @@ async function checkExamples(n8n, sandbox) {
  * @param {string} version
  * @param {string} tarball
  * @param {{ keep: boolean, server: boolean, expressionEngine: string | undefined }} options
- * @returns {Promise<Suite>}
+ * @returns {Promise<Checks>}
  */
 async function runVersion(version, tarball, options) {
 	const started = Date.now();
-	const suite = new Suite(`n8n ${version}`);
+	const suite = new Checks(say, `n8n ${version}`);
 	captured = [];
 	crashes = [];
 	const sandbox = await startSandbox({
@@ -636,7 +580,7 @@ async function runVersion(version, tarball, options) {
 		const exampleFiles = fs.readdirSync(EXAMPLES_DIR).filter((f) => f.endsWith('.json')).sort();
 
 		const ready =
-			(await suite.check('install the packed tarball as Community Nodes does; n8n loads n8n-nodes-okdokument.okDokument', async () => {
+			(await suite.run('install the packed tarball as Community Nodes does; n8n loads n8n-nodes-okdokument.okDokument', async () => {
 				const installed = await lib.installPackage(inst, tarball);
 				assert.ok(installed.nodeTypes.includes(lib.NODE_TYPE), `node types: ${installed.nodeTypes.join(', ')}`);
 				assert.ok(installed.nodeTypes.includes(lib.TRIGGER_NODE_TYPE), `node types: ${installed.nodeTypes.join(', ')}`);
@@ -646,7 +590,7 @@ async function runVersion(version, tarball, options) {
 					'n8n-workflow must not be installed next to the package',
 				);
 			})) &&
-			(await suite.check(`import 3 credentials and ${testFiles.length + exampleFiles.length} workflows (${testFiles.length} test workflows, ${exampleFiles.length} examples)`, async () => {
+			(await suite.run(`import 3 credentials and ${testFiles.length + exampleFiles.length} workflows (${testFiles.length} test workflows, ${exampleFiles.length} examples)`, async () => {
 				const data = { environment: 'custom', baseUrl: sandbox.url };
 				const creds = await lib.importCredentials(inst, [
 					{ ...CREDENTIALS.good, data: { ...data, apiKey: API_KEY } },
@@ -665,7 +609,7 @@ async function runVersion(version, tarball, options) {
 			}));
 		if (!ready) return suite;
 
-		await suite.check('(1) happy path: the PATCH carries the exact body and key; the output item is OKdokument’s answer', async () => {
+		await suite.run('(1) happy path: the PATCH carries the exact body and key; the output item is OKdokument’s answer', async () => {
 			sandbox.clearRequests();
 			const run = await execute(inst, 'e2eHappy', sandbox);
 			assertExit(run, 0);
@@ -689,7 +633,7 @@ async function runVersion(version, tarball, options) {
 			assert.equal(sandbox.getSignatureRequest(KNOWN_ID)?.sendInfoURL, 'https://hooks.example.com/okdokument/e2e?step=1');
 		});
 
-		await suite.check('(2) unknown ID: the run fails (exit 1) with OKdokument’s text "View ID does not exist: <id>"', async () => {
+		await suite.run('(2) unknown ID: the run fails (exit 1) with OKdokument’s text "View ID does not exist: <id>"', async () => {
 			sandbox.clearRequests();
 			const run = await execute(inst, 'e2eUnknownId', sandbox);
 			assertExit(run, 1);
@@ -707,7 +651,7 @@ async function runVersion(version, tarball, options) {
 			assert.match(printed, /^View ID does not exist: sr-e2e-missing-1$/m, 'n8n prints the message on a line of its own');
 		});
 
-		await suite.check('(3) error output: the failed item reaches the node on the error output, the others the success branch', async () => {
+		await suite.run('(3) error output: the failed item reaches the node on the error output, the others the success branch', async () => {
 			sandbox.clearRequests();
 			const run = await execute(inst, 'e2eErrorOutput', sandbox);
 			assertExit(run, 0);
@@ -742,7 +686,7 @@ async function runVersion(version, tarball, options) {
 			);
 		});
 
-		await suite.check('(4) wrong API key: the run fails with the 401 message', async () => {
+		await suite.run('(4) wrong API key: the run fails with the 401 message', async () => {
 			sandbox.clearRequests();
 			const run = await execute(inst, 'e2eWrongKey', sandbox);
 			assertExit(run, 1);
@@ -757,7 +701,7 @@ async function runVersion(version, tarball, options) {
 			assert.match(`${run.stdout}\n${run.stderr}`, /^OKdokument rejected the API key \(HTTP 401.*\)$/m);
 		});
 
-		await suite.check('(5) example bulk-update-with-error-output.json runs: 2 updated, 2 on the error branch', async () => {
+		await suite.run('(5) example bulk-update-with-error-output.json runs: 2 updated, 2 on the error branch', async () => {
 			sandbox.clearRequests();
 			const run = await execute(inst, 'exBulkErrors', sandbox);
 			assertExit(run, 0);
@@ -787,7 +731,7 @@ async function runVersion(version, tarball, options) {
 				return n8n;
 			};
 			try {
-				await suite.check('(6) n8n start: owner setup and login work; the editor gets okDokument, okDokumentTool and okDokumentTrigger; the examples open', async () => {
+				await suite.run('(6) n8n start: owner setup and login work; the editor gets okDokument, okDokumentTool and okDokumentTrigger; the examples open', async () => {
 					n8n = await lib.startN8n(inst, { port: await lib.freePort() });
 					const cookie = await n8n.login();
 					assert.match(cookie, /^n8n-auth=/);
@@ -809,19 +753,19 @@ async function runVersion(version, tarball, options) {
 					captured.push(creds.text);
 				});
 
-				await suite.check('(7) Create → Wait → Download in a running n8n: the sandbox signer’s callback resumes the Wait node; Download returns the signed PDF', async () => {
+				await suite.run('(7) Create → Wait → Download in a running n8n: the sandbox signer’s callback resumes the Wait node; Download returns the signed PDF', async () => {
 					await checkCreateWaitDownload(running(), sandbox, version);
 				});
 
-				await suite.check('(8) OKdokument Trigger (activated): a signed request starts the workflow, confirmed, with the signed PDF', async () => {
+				await suite.run('(8) OKdokument Trigger (activated): a signed request starts the workflow, confirmed, with the signed PDF', async () => {
 					await checkTriggerSigned(running(), sandbox, version);
 				});
 
-				await suite.check('(9) OKdokument Trigger: a forged "signed" callback gets 200 and starts nothing; a real cancel right after it does', async () => {
+				await suite.run('(9) OKdokument Trigger: a forged "signed" callback gets 200 and starts nothing; a real cancel right after it does', async () => {
 					await checkTriggerForged(running(), sandbox, version);
 				});
 
-				await suite.check('(10) examples create-sign-download.json (run as "Execute workflow" runs it) and trigger-on-signed.json (activated) end with the signed PDF', async () => {
+				await suite.run('(10) examples create-sign-download.json (run as "Execute workflow" runs it) and trigger-on-signed.json (activated) end with the signed PDF', async () => {
 					await checkExamples(running(), sandbox);
 				});
 			} finally {
@@ -832,7 +776,7 @@ async function runVersion(version, tarball, options) {
 			}
 		}
 
-		await suite.check('(11) the API keys appear nowhere: not in anything n8n printed, not in its database or other files', async () => {
+		await suite.run('(11) the API keys appear nowhere: not in anything n8n printed, not in its database or other files', async () => {
 			const dataDir = path.join(inst.userFolder, '.n8n');
 			/** @type {{ name: string, bytes: Buffer }[]} */
 			const sources = captured.map((text, i) => ({ name: `printed output #${i + 1}`, bytes: Buffer.from(text, 'utf8') }));
@@ -890,10 +834,10 @@ async function runVersion(version, tarball, options) {
  * credential test's rule message (n8n-workflow 1.x drops the response the rules need), so that is accepted there.
  * @param {string} version
  * @param {string} tarball
- * @returns {Promise<Suite>}
+ * @returns {Promise<Checks>}
  */
 async function runEditor(version, tarball) {
-	const suite = new Suite(`editor on n8n ${version}.x`);
+	const suite = new Checks(say, `editor on n8n ${version}.x`);
 	say('');
 	say(`${suite.label}: Chromium, node panel, icons in both themes, the node's fields, the credential test`);
 	const outcome = await runEditorChecks({ version, tarball, acceptN8n1Generic401: true, print: say });
@@ -909,11 +853,11 @@ async function main() {
 	const options = parseArgs(process.argv.slice(2));
 	const started = Date.now();
 	say(`e2e: n8n ${options.versions.join(' and ')}; building and packing the package…`);
-	/** @type {Suite[]} */
+	/** @type {Checks[]} */
 	const suites = [];
 	let tarball;
-	const pack = new Suite('pack');
-	await pack.check('npm run build && npm pack', async () => {
+	const pack = new Checks(say, 'pack');
+	await pack.run('npm run build && npm pack', async () => {
 		tarball = await lib.packTarball({ repoDir: REPO, outDir: path.join(REPO, '.e2e', 'pack') });
 	});
 	suites.push(pack);
