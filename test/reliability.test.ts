@@ -1,5 +1,8 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
+import { OkDokumentApi } from '../credentials/OkDokumentApi.credentials';
+import { OkDokument } from '../nodes/OkDokument/OkDokument.node';
+import { runNode } from './harness';
 import { jsonOf, KNOWN_ID, pairedOf, runUpdate, sandboxCredential, useSandbox } from './support/okdokument';
 
 const sandbox = useSandbox();
@@ -141,6 +144,26 @@ describe('retries', () => {
 		});
 		expect(result.error?.description).toMatch(/^OKdokument asked to wait 120 s, longer than the node waits \(60 s\)\./);
 		expect(sandbox.requests).toHaveLength(1);
+	});
+
+	it('stops waiting for the next attempt when the execution is cancelled', async () => {
+		sandbox.setFault({ type: 'status', status: 503 });
+		const started = Date.now();
+		const result = await runNode({
+			nodeTypes: [OkDokument],
+			credentialTypes: [OkDokumentApi],
+			node: {
+				type: 'okDokument',
+				parameters: { resource: 'signatureRequest', operation: 'update', ...once, options: { retryDelay: 20_000 } },
+			},
+			credentials: { okDokumentApi: sandboxCredential(sandbox) },
+			items: [{ json: {} }],
+			cancelAfterMs: 500,
+		});
+
+		expect(Date.now() - started).toBeLessThan(8_000);
+		expect(sandbox.requests).toHaveLength(1);
+		expect(result.run.status).toBe('canceled');
 	});
 
 	it('with retries off, a transient failure fails at once', async () => {

@@ -67,6 +67,8 @@ export interface RunNodeOptions {
 	settings?: IWorkflowSettings;
 	/** `$vars` */
 	variables?: Record<string, string>;
+	/** Cancels the execution this long after it starts, as the editor's Stop button does. */
+	cancelAfterMs?: number;
 }
 
 export interface RunNodeResult {
@@ -194,10 +196,13 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 		variables: options.variables,
 	});
 
-	const returnedRun = await new WorkflowExecute(additionalData, mode).run({
+	const execution = new WorkflowExecute(additionalData, mode).run({
 		workflow,
 		startNode: workflow.getNode(TRIGGER_NODE_NAME) ?? undefined,
 	});
+	const cancelTimer =
+		options.cancelAfterMs === undefined ? undefined : setTimeout(() => execution.cancel(), options.cancelAfterMs);
+	const returnedRun = await execution.finally(() => clearTimeout(cancelTimer));
 	const run = finishedRun ?? returnedRun;
 
 	const taskData = run.data.resultData.runData[nodeName]?.[0];
