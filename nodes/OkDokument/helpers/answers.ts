@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 /** OKdokument's text for what happened ("msg.deleted"), or null when it sent none. */
@@ -11,7 +11,7 @@ export function answerMessage(answer: IDataObject): string | null {
  * `"success": false` did not do what was asked, so it must not pass as a success.
  */
 export function refuseReportedFailure(
-	context: IExecuteFunctions,
+	context: { getNode(): INode },
 	answer: IDataObject,
 	itemIndex: number,
 	action: string,

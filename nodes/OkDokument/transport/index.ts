@@ -9,6 +9,7 @@ import type {
 import { jsonParse, NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import { OKDOKUMENT_ENVIRONMENT_URLS } from '../../../credentials/OkDokumentApi.credentials';
+import { refuseReportedFailure } from '../helpers/answers';
 import type { StatusHints } from '../helpers/errors';
 import {
 	classifyNetworkFailure,
@@ -44,6 +45,8 @@ export interface OkDokumentRequest {
 	qs?: IDataObject;
 	/** What a status means for this operation, shown as the error's description. */
 	statusHints?: StatusHints;
+	/** What the request does, as a failure names it ("deleting the document"). */
+	action?: string;
 	/**
 	 * Whether sending the request twice ends as sending it once did, answer included. Decides
 	 * which failures are retried. By default reads and PATCH are; POST is not (a second
@@ -359,7 +362,9 @@ export async function okDokumentApiRequest(
 	request: OkDokumentRequest,
 	itemIndex: number,
 ): Promise<IDataObject> {
-	return await (send<IDataObject>).call(this, request, itemIndex, 'text', readObject);
+	const answer = await (send<IDataObject>).call(this, request, itemIndex, 'text', readObject);
+	refuseReportedFailure(this, answer, itemIndex, request.action ?? 'the request');
+	return answer;
 }
 
 /** A request whose answer is a JSON array. */

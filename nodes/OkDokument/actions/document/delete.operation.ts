@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { answerMessage, refuseReportedFailure } from '../../helpers/answers';
+import { answerMessage } from '../../helpers/answers';
 import { okDokumentApiRequest } from '../../transport';
 import { documentIdField, documentNotFoundHints, documentPath, readDocumentId } from './fields';
 
@@ -26,11 +26,11 @@ export async function execute(
 		this,
 		{
 			method: 'DELETE',
+			action: 'deleting the document',
 			path: documentPath('/JSON/document', documentId),
 			statusHints: documentNotFoundHints,
 		},
 		itemIndex,
 	);
-	refuseReportedFailure(this, answer, itemIndex, 'deleting the document');
 	return [{ json: { documentId, deleted: true, message: answerMessage(answer) } }];
 }

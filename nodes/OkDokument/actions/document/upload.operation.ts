@@ -3,7 +3,7 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { binaryPropertyField, readDocumentFile } from '../../helpers/binary';
 import { okDokumentApiRequest } from '../../transport';
-import { answerMessage, refuseReportedFailure } from '../../helpers/answers';
+import { answerMessage } from '../../helpers/answers';
 
 const UPLOAD_STATES = ['tosign', 'tags', 'tostamp'];
 
@@ -100,6 +100,7 @@ export async function execute(
 		this,
 		{
 			method: 'POST',
+			action: 'the upload',
 			path: '/JSON/document',
 			body,
 			idempotent: false,
@@ -109,7 +110,6 @@ export async function execute(
 		},
 		itemIndex,
 	);
-	refuseReportedFailure(this, answer, itemIndex, 'the upload');
 	const documentId = documentIdOf(answer);
 	if (documentId === undefined) {
 		throw new NodeOperationError(

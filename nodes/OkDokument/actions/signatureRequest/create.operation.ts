@@ -16,7 +16,7 @@ import { buildRules, rulesCollection } from '../../helpers/rules';
 import type { FieldRef } from '../../helpers/validation';
 import { invalidField, validateId, validateOptionalHttpUrl } from '../../helpers/validation';
 import { okDokumentApiRequest } from '../../transport';
-import { answerMessage, refuseReportedFailure } from '../../helpers/answers';
+import { answerMessage } from '../../helpers/answers';
 import { documentIdField } from '../document/fields';
 import { resultUrlField, sendInfoUrlField } from './fields';
 
@@ -206,7 +206,6 @@ function readCreated(
 	sent: { signatureRequestId?: string; documentId?: string },
 	itemIndex: number,
 ): IDataObject {
-	refuseReportedFailure(this, answer, itemIndex, 'creating the signature request');
 	const signatureRequestId = text(answer.result) ?? sent.signatureRequestId ?? null;
 	if (signatureRequestId === null) {
 		throw new NodeOperationError(
@@ -270,6 +269,7 @@ export async function execute(
 		this,
 		{
 			method: 'POST',
+			action: 'creating the signature request',
 			path: '/JSON/signatureRequest',
 			body,
 			statusHints,

@@ -7,7 +7,7 @@ import {
 	signatureRequestIdField,
 	UNKNOWN_SIGNATURE_REQUEST_HINT,
 } from './fields';
-import { answerMessage, refuseReportedFailure } from '../../helpers/answers';
+import { answerMessage } from '../../helpers/answers';
 
 const properties: INodeProperties[] = [signatureRequestIdField];
 
@@ -30,11 +30,11 @@ export async function execute(
 		this,
 		{
 			method: 'DELETE',
+			action: 'deleting the signature request',
 			path: `/JSON/signatureRequest/${encodeURIComponent(signatureRequestId)}`,
 			statusHints: { 400: UNKNOWN_SIGNATURE_REQUEST_HINT },
 		},
 		itemIndex,
 	);
-	refuseReportedFailure(this, answer, itemIndex, 'deleting the signature request');
 	return [{ json: { signatureRequestId, deleted: true, message: answerMessage(answer) } }];
 }

@@ -1,7 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { refuseReportedFailure } from '../../helpers/answers';
 import { validateOptionalHttpUrl } from '../../helpers/validation';
 import { okDokumentApiRequest } from '../../transport';
 import {
@@ -66,12 +65,12 @@ export async function execute(
 		this,
 		{
 			method: 'PATCH',
+			action: 'updating the signature request',
 			path: '/JSON/signatureRequest',
 			body,
 			statusHints: { 400: UNKNOWN_SIGNATURE_REQUEST_HINT },
 		},
 		itemIndex,
 	);
-	refuseReportedFailure(this, answer, itemIndex, 'updating the signature request');
 	return [{ json: answer }];
 }
