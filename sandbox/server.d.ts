@@ -27,6 +27,8 @@ export interface SignatureRequestRecord {
 	fieldConfig?: Array<{ name: string; value: string; readOnly?: boolean }>;
 	ignoreRequired?: string[];
 	fieldsBeforeSigning?: 'flatten' | 'readOnly' | 'keep';
+	/** How the signing round ended, once it has (kept when a failed callback turns the state into errorsendinfo). */
+	outcome?: 'signed' | 'canceled';
 }
 
 /** A stored document (docs 3.6, 3.7): what List and Document Info show, plus its bytes. */
@@ -63,6 +65,11 @@ export type SignatureRequestInput = Partial<SignatureRequestRecord> & { signatur
 export interface SigningOptions {
 	/** The signer's browser locale, passed on as `lang` in the redirect; default 'en'. */
 	lang?: string;
+	/**
+	 * Default true. false: the callback is not sent at all, as when the receiver (n8n) was down or
+	 * unreachable at the moment of signing; the document ends in 'errorsendinfo'.
+	 */
+	deliverCallback?: boolean;
 }
 
 /** The end of a signing round (docs 4.1, 4.2). */
@@ -171,6 +178,12 @@ export interface Sandbox {
 	sign(signatureRequestId: string, options?: SigningOptions): Promise<SigningResult>;
 	/** The signer presses Cancel: as `sign`, with 'canceled' and result=close. */
 	cancel(signatureRequestId: string, options?: SigningOptions): Promise<SigningResult>;
+	/**
+	 * POSTs a finished round's callback `{state, id, signatureRequestId}` once more (as OKdokument might
+	 * after a failed delivery) and resolves with the answer's status (null and `error` when none came).
+	 * The document's state does not change. Rejects (SigningRefused) for an unknown or unfinished request.
+	 */
+	redeliverCallback(signatureRequestId: string): Promise<{ status: number | null; error?: string }>;
 	/** Restores the seed state and clears the request log, all faults, latency and chaos. */
 	reset(): void;
 	/** Answers every request this many ms late (simulated network and server time); 0 turns it off. */

@@ -22,7 +22,7 @@ const MAX_BODY_BYTES = 20 * 1024 * 1024; // a 10 MB PDF as base64 plus JSON over
 
 const { apiError, isObject, json } = require('./replies');
 const { addDocument, demoSignatureRequests, freshState, toRecord } = require('./state');
-const { finishSigning } = require('./signer');
+const { finishSigning, redeliverCallback } = require('./signer');
 
 /**
  * Every path under /JSON needs a valid x-api-key (checked before routing). Each module
@@ -388,6 +388,9 @@ async function startSandbox(options = {}) {
 		},
 		cancel(signatureRequestId, options = {}) {
 			return finishSigning(state, url, signatureRequestId, 'canceled', { ...options, signal: stopController.signal });
+		},
+		redeliverCallback(signatureRequestId) {
+			return redeliverCallback(state, signatureRequestId, stopController.signal);
 		},
 		reset() {
 			state = freshState(seed);

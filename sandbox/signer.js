@@ -143,7 +143,8 @@ function redirectUrl(baseUrl, resulturl, document, result, lang) {
  * @param {string} baseUrl  the sandbox's base URL, for the default thank-you page
  * @param {string} signatureRequestId
  * @param {'signed' | 'canceled'} outcome
- * @param {{ lang?: string, signal?: AbortSignal }} [options]  lang: the browser's locale (default 'en')
+ * @param {{ lang?: string, signal?: AbortSignal, deliverCallback?: boolean }} [options]  lang: the browser's
+ *   locale (default 'en'); deliverCallback: false sends no callback, as when the receiver was unreachable
  * @returns {Promise<SigningResult>}
  */
 async function finishSigning(state, baseUrl, signatureRequestId, outcome, options = {}) {
@@ -152,6 +153,7 @@ async function finishSigning(state, baseUrl, signatureRequestId, outcome, option
 	document.modification = formatModification(new Date());
 	if (outcome === 'signed') document.signedContent = signedPdf(document, signatureRequestId);
 	request.state = outcome;
+	request.outcome = outcome;
 
 	/** @type {SigningResult} */
 	const result = {
@@ -160,12 +162,15 @@ async function finishSigning(state, baseUrl, signatureRequestId, outcome, option
 		redirect: redirectUrl(baseUrl, request.resulturl, document, outcome === 'signed' ? 'success' : 'close', options.lang ?? 'en'),
 	};
 	if (request.sendInfoURL) {
-		const payload = { state: outcome, id: document.id, signatureRequestId };
-		const answer = await postCallback(request.sendInfoURL, payload, options.signal);
+		const answer =
+			options.deliverCallback === false
+				? { status: null, error: UNDELIVERED }
+				: await deliverCallback(request, document, options.signal);
 		result.callbackStatus = answer.status;
 		if (answer.error !== undefined) result.callbackError = answer.error;
 		if (answer.status !== 200) {
 			document.state = 'errorsendinfo';
+			document.modification = formatModification(new Date());
 			request.state = 'errorsendinfo';
 			result.state = 'errorsendinfo';
 		}
@@ -173,4 +178,34 @@ async function finishSigning(state, baseUrl, signatureRequestId, outcome, option
 	return result;
 }
 
-module.exports = { finishSigning, openRequest, SigningRefused, CALLBACK_TIMEOUT_MS };
+/** Why a callback that `deliverCallback: false` held back got no answer. */
+const UNDELIVERED = 'not delivered (the sandbox simulated an unreachable receiver)';
+
+/**
+ * The callback of docs 4.1 for a finished round: `{state, id, signatureRequestId}`, POSTed to the
+ * request's sendInfoURL. @param {import('./server').SignatureRequestRecord} request
+ * @param {DocumentRecord} document @param {AbortSignal | undefined} signal
+ */
+function deliverCallback(request, document, signal) {
+	const payload = { state: String(request.outcome), id: document.id, signatureRequestId: request.signatureRequestId };
+	return postCallback(request.sendInfoURL, payload, signal);
+}
+
+/**
+ * Sends a finished round's callback once more, as OKdokument might after a failed delivery (its
+ * documentation does not say whether it does). The document's state does not change: what a later
+ * delivery does to an errorsendinfo document is not documented either, so it stays errorsendinfo.
+ * @param {State} state @param {string} signatureRequestId @param {AbortSignal | undefined} signal
+ * @returns {Promise<{ status: number | null, error?: string }>}
+ */
+async function redeliverCallback(state, signatureRequestId, signal) {
+	const request = state.signatureRequests.get(signatureRequestId);
+	if (!request) throw new SigningRefused(`Signature request ${signatureRequestId} does not exist`);
+	if (request.outcome === undefined) {
+		throw new SigningRefused(`Signature request ${signatureRequestId} is not finished: there is no callback to send`);
+	}
+	if (!request.sendInfoURL) throw new SigningRefused(`Signature request ${signatureRequestId} has no sendInfoURL`);
+	return await deliverCallback(request, documentOf(state, request), signal);
+}
+
+module.exports = { finishSigning, redeliverCallback, openRequest, SigningRefused, CALLBACK_TIMEOUT_MS };

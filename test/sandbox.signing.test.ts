@@ -237,6 +237,44 @@ describe('Sandbox signer: a callback that fails leaves the document in errorsend
 	});
 });
 
+describe('Sandbox signer: a callback that is never delivered, and a later delivery', () => {
+	it('deliverCallback: false sends nothing and leaves the document in errorsendinfo, signed PDF kept', async () => {
+		const { signatureRequestId, documentId } = seedRequest();
+
+		const result = await sandbox.sign(signatureRequestId, { deliverCallback: false });
+
+		expect(receiver.received).toHaveLength(0);
+		expect(result).toMatchObject({ callbackStatus: null, state: 'errorsendinfo' });
+		expect(result.callbackError).toMatch(/not delivered/);
+		expect(sandbox.getDocument(documentId)?.state).toBe('errorsendinfo');
+		expect(sandbox.getDocument(documentId)?.signedContent).toBeDefined();
+		expect(sandbox.getSignatureRequest(signatureRequestId)).toMatchObject({ state: 'errorsendinfo', outcome: 'signed' });
+	});
+
+	it.each(['signed', 'canceled'] as const)(
+		'redeliverCallback() POSTs the same %s callback again; the state stays errorsendinfo',
+		async (outcome) => {
+			const { signatureRequestId, documentId } = seedRequest();
+			await (outcome === 'signed' ? sandbox.sign : sandbox.cancel)(signatureRequestId, { deliverCallback: false });
+
+			const answer = await sandbox.redeliverCallback(signatureRequestId);
+
+			expect(answer).toEqual({ status: 200 });
+			expect(receiver.received).toHaveLength(1);
+			expect(receiver.received[0].url).toBe('/hooks/okdokument?source=sandbox');
+			expect(receiver.received[0].body).toBe(JSON.stringify({ state: outcome, id: documentId, signatureRequestId }));
+			expect(sandbox.getDocument(documentId)?.state).toBe('errorsendinfo');
+		},
+	);
+
+	it('redeliverCallback() refuses a request that is not finished, and an unknown one', async () => {
+		const { signatureRequestId } = seedRequest();
+		await expect(sandbox.redeliverCallback(signatureRequestId)).rejects.toThrow(/not finished/);
+		await expect(sandbox.redeliverCallback('sr-nope')).rejects.toThrow(/does not exist/);
+		expect(receiver.received).toHaveLength(0);
+	});
+});
+
 describe('Sandbox signer: what cannot be signed', () => {
 	it('an unknown request, a finished one and an expired one are refused, and nothing is sent', async () => {
 		const { signatureRequestId } = seedRequest();
