@@ -9,10 +9,10 @@ import {
 	fieldConfigOption,
 	fieldsBeforeSigningOption,
 	ignoreRequiredOption,
-} from '../../helpers/acroFields';
+} from './acroFields';
 import { binaryPropertyField, readDocumentFile } from '../../helpers/binary';
-import { toExpirationTime } from '../../helpers/expiration';
-import { buildRules, rulesCollection } from '../../helpers/rules';
+import { toExpirationTime } from './expiration';
+import { buildRules, rulesCollection } from './rules';
 import type { FieldRef } from '../../helpers/validation';
 import { invalidField, validateId, validateOptionalHttpUrl } from '../../helpers/validation';
 import { okDokumentApiRequest } from '../../transport';

@@ -1,7 +1,7 @@
 import type { IDataObject, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
-import type { FieldRef } from './validation';
-import { invalidField } from './validation';
+import type { FieldRef } from '../../helpers/validation';
+import { invalidField } from '../../helpers/validation';
 
 /** The PDF form-field (acrofield) types OKdokument knows, as it spells them on the wire. */
 export const FIELD_TYPES = ['SIGNATURE', 'TEXT', 'CHECKBOX', 'RADIO', 'COMBOBOX'] as const;

@@ -1,7 +1,7 @@
 import { tryToParseDateTime } from 'n8n-workflow';
 
-import type { FieldRef } from './validation';
-import { invalidField } from './validation';
+import type { FieldRef } from '../../helpers/validation';
+import { invalidField } from '../../helpers/validation';
 
 /** OKdokument keeps a signing link open for at most 10 days (24 hours unless told otherwise). */
 export const MAX_EXPIRATION_MS = 10 * 24 * 60 * 60 * 1000;

@@ -1,7 +1,7 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
-import type { FieldRef } from './validation';
-import { invalidField } from './validation';
+import type { FieldRef } from '../../helpers/validation';
+import { invalidField } from '../../helpers/validation';
 
 /** RM: the signer name shown in the signing screen is at most 40 characters. */
 export const MAX_SIGNER_NAME_LENGTH = 40;
