@@ -9,7 +9,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { pdfFileName } from './actions/document/download.operation';
+import { pdfFileName } from './actions/document/requests';
 import { documentNotFoundHints, documentPath } from './actions/document/fields';
 import { okDokumentDownload } from './transport';
 import type { SigningCallback, SigningOutcome } from './trigger/callback';

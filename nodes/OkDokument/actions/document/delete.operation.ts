@@ -2,8 +2,8 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { answerMessage } from '../../helpers/answers';
-import { okDokumentApiRequest } from '../../transport';
-import { documentIdField, documentNotFoundHints, documentPath, readDocumentId } from './fields';
+import { documentIdField, readDocumentId } from './fields';
+import { deleteDocument } from './requests';
 
 const properties: INodeProperties[] = [documentIdField];
 
@@ -22,15 +22,6 @@ export async function execute(
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
 	const documentId = readDocumentId(this, itemIndex);
-	const answer = await okDokumentApiRequest.call(
-		this,
-		{
-			method: 'DELETE',
-			action: 'deleting the document',
-			path: documentPath('/JSON/document', documentId),
-			statusHints: documentNotFoundHints,
-		},
-		itemIndex,
-	);
+	const answer = await deleteDocument.call(this, documentId, itemIndex);
 	return [{ json: { documentId, deleted: true, message: answerMessage(answer) } }];
 }

@@ -1,13 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { jsonParse, NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { binaryPropertyField } from '../../helpers/binary';
-import { errorFromResponse } from '../../helpers/errors';
-import type { DownloadedFile } from '../../transport';
-import { okDokumentDownload } from '../../transport';
-import { documentIdField, documentNotFoundHints, documentPath, readDocumentId } from './fields';
-
-const PDF_MIME_TYPE = 'application/pdf';
+import { documentIdField, readDocumentId } from './fields';
+import { downloadPdf } from './requests';
 
 const properties: INodeProperties[] = [
 	documentIdField,
@@ -35,32 +31,6 @@ const displayOptions = {
 
 export const description = updateDisplayOptions(displayOptions, properties);
 
-/** The PDF's name: OKdokument keeps the upload's name, which may be a converted Word or Excel file, or a path. */
-export function pdfFileName(sentName: string | undefined, documentId: string): string {
-	const baseName = sentName?.split(/[/\\]/).pop()?.trim();
-	if (!baseName) return `${documentId}.pdf`;
-	if (/\.pdf$/i.test(baseName)) return baseName;
-	return `${baseName.replace(/\.(docx?|xlsx?)$/i, '')}.pdf`;
-}
-
-/** A 200 whose body is a JSON report (or nothing) is not the document, whatever its content type says. */
-function refuseNonDocument(context: IExecuteFunctions, file: DownloadedFile, itemIndex: number): void {
-	if (file.data.subarray(0, 5).toString('latin1') === '%PDF-') return;
-	const text = file.data.toString('utf8');
-	let report: unknown;
-	try {
-		report = text.trim() === '' ? undefined : jsonParse<unknown>(text);
-	} catch {
-		return; // Not JSON either: pass it on as OKdokument sent it.
-	}
-	if (report !== undefined && (typeof report !== 'object' || report === null)) return;
-	throw errorFromResponse(
-		context.getNode(),
-		{ statusCode: 200, report: report as IDataObject | undefined, text, contentType: file.contentType },
-		itemIndex,
-	);
-}
-
 /** GET /JSON/document/{documentId} (docs 3.4): the signed PDF once signed, else the uploaded one. */
 export async function execute(
 	this: IExecuteFunctions,
@@ -76,24 +46,11 @@ export async function execute(
 	}
 	const fileNameOverride = String(this.getNodeParameter('fileName', itemIndex, '')).trim();
 
-	const file = await okDokumentDownload.call(
-		this,
-		{
-			method: 'GET',
-			path: documentPath('/JSON/document', documentId),
-			statusHints: documentNotFoundHints,
-		},
-		itemIndex,
-	);
-	refuseNonDocument(this, file, itemIndex);
-
-	const fileName = fileNameOverride || pdfFileName(file.fileName, documentId);
-	// The docs give the answer's type as application/json; the body is a PDF either way.
-	const binary = await this.helpers.prepareBinaryData(file.data, fileName, PDF_MIME_TYPE);
+	const pdf = await downloadPdf.call(this, documentId, itemIndex, fileNameOverride);
 	return [
 		{
-			json: { documentId, fileName, fileSize: file.data.length, mimeType: PDF_MIME_TYPE },
-			binary: { [binaryPropertyName]: binary },
+			json: { documentId, fileName: pdf.fileName, fileSize: pdf.fileSize, mimeType: pdf.mimeType },
+			binary: { [binaryPropertyName]: pdf.binary },
 		},
 	];
 }

@@ -1,8 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { okDokumentApiRequest } from '../../transport';
-import { documentIdField, documentNotFoundHints, documentPath, readDocumentId } from './fields';
+import { documentIdField, readDocumentId } from './fields';
+import { getDocumentMetadata } from './requests';
 
 const properties: INodeProperties[] = [documentIdField];
 
@@ -21,14 +21,5 @@ export async function execute(
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
 	const documentId = readDocumentId(this, itemIndex);
-	const metadata = await okDokumentApiRequest.call(
-		this,
-		{
-			method: 'GET',
-			path: documentPath('/JSON/document/metadata', documentId),
-			statusHints: documentNotFoundHints,
-		},
-		itemIndex,
-	);
-	return [{ json: metadata }];
+	return [{ json: await getDocumentMetadata.call(this, documentId, itemIndex) }];
 }

@@ -1,9 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { binaryPropertyField, readDocumentFile } from '../../helpers/binary';
-import { okDokumentApiRequest } from '../../transport';
 import { answerMessage } from '../../helpers/answers';
+import { uploadDocument } from './requests';
 
 const UPLOAD_STATES = ['tosign', 'tags', 'tostamp'];
 
@@ -69,16 +69,6 @@ function readState(context: IExecuteFunctions, itemIndex: number): string {
 	return state;
 }
 
-/** The ID of the stored document: `result` in both documented answers; `id` or `documentId` tolerated. */
-function documentIdOf(answer: IDataObject): string | undefined {
-	for (const key of ['result', 'documentId', 'id']) {
-		const value = answer[key];
-		if (typeof value === 'string' && value.trim() !== '') return value.trim();
-		if (typeof value === 'number') return String(value);
-	}
-	return undefined;
-}
-
 /** POST /JSON/document (docs 3.11): stores a file without creating a signature request. */
 export async function execute(
 	this: IExecuteFunctions,
@@ -90,37 +80,11 @@ export async function execute(
 	const fileNameOverride = String(this.getNodeParameter('fileName', itemIndex, '')).trim();
 	const filename = fileNameOverride || file.fileName?.trim() || undefined;
 
-	// The wiki's shape (docs 3.11, with a full example); the connector declares a bare `file` but shows none.
-	const body: IDataObject = {};
-	if (filename !== undefined) body.filename = filename;
-	body.state = state;
-	body.file = { content: file.base64 };
-
-	const answer = await okDokumentApiRequest.call(
+	const { documentId, answer } = await uploadDocument.call(
 		this,
-		{
-			method: 'POST',
-			action: 'the upload',
-			path: '/JSON/document',
-			body,
-			idempotent: false,
-			statusHints: {
-				400: 'OKdokument refused the file or its settings: check that the file is a PDF (or a Word or Excel file whose name ends in its extension) of at most 10 MB.',
-			},
-		},
+		{ content: file.base64, filename, state },
 		itemIndex,
 	);
-	const documentId = documentIdOf(answer);
-	if (documentId === undefined) {
-		throw new NodeOperationError(
-			this.getNode(),
-			`OKdokument accepted the upload but its answer holds no document ID (item index ${itemIndex})`,
-			{
-				itemIndex,
-				description: `Expected the ID in "result". The answer was: ${JSON.stringify(answer)}. Look for the document with Get Many before uploading it again.`,
-			},
-		);
-	}
 	return [
 		{
 			json: { documentId, filename: filename ?? null, state, message: answerMessage(answer) },

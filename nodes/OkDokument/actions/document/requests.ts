@@ -1,0 +1,166 @@
+import type { IBinaryData, IDataObject, INode } from 'n8n-workflow';
+import { jsonParse, NodeOperationError } from 'n8n-workflow';
+
+import { errorFromResponse } from '../../helpers/errors';
+import type { DownloadedFile, OkDokumentContext } from '../../transport';
+import { okDokumentApiRequest, okDokumentDownload } from '../../transport';
+import { documentNotFoundHints, documentPath } from './fields';
+
+/**
+ * The document calls that other operations build on (Create uploads first, Send and Wait
+ * confirms and downloads), next to the Document operations that expose them one by one.
+ */
+
+const PDF_MIME_TYPE = 'application/pdf';
+
+export interface DocumentUpload {
+	/** The file as base64. */
+	content: string;
+	filename?: string;
+	/** tosign, tags or tostamp. */
+	state: string;
+}
+
+/** The ID of the stored document: `result` in both documented answers; `id` or `documentId` tolerated. */
+function documentIdOf(answer: IDataObject): string | undefined {
+	for (const key of ['result', 'documentId', 'id']) {
+		const value = answer[key];
+		if (typeof value === 'string' && value.trim() !== '') return value.trim();
+		if (typeof value === 'number') return String(value);
+	}
+	return undefined;
+}
+
+/** POST /JSON/document (docs 3.11): stores the file and returns its document ID. */
+export async function uploadDocument(
+	this: OkDokumentContext,
+	upload: DocumentUpload,
+	itemIndex: number,
+): Promise<{ documentId: string; answer: IDataObject }> {
+	// The wiki's shape (docs 3.11, with a full example); the connector declares a bare `file` but shows none.
+	const body: IDataObject = {};
+	if (upload.filename !== undefined) body.filename = upload.filename;
+	body.state = upload.state;
+	body.file = { content: upload.content };
+
+	const answer = await okDokumentApiRequest.call(
+		this,
+		{
+			method: 'POST',
+			action: 'the upload',
+			path: '/JSON/document',
+			body,
+			idempotent: false,
+			statusHints: {
+				400: 'OKdokument refused the file or its settings: check that the file is a PDF (or a Word or Excel file whose name ends in its extension) of at most 10 MB.',
+			},
+		},
+		itemIndex,
+	);
+	const documentId = documentIdOf(answer);
+	if (documentId === undefined) {
+		throw new NodeOperationError(
+			this.getNode(),
+			`OKdokument accepted the upload but its answer holds no document ID (item index ${itemIndex})`,
+			{
+				itemIndex,
+				description: `Expected the ID in "result". The answer was: ${JSON.stringify(answer)}. Look for the document with Get Many before uploading it again.`,
+			},
+		);
+	}
+	return { documentId, answer };
+}
+
+/** DELETE /JSON/document/{documentId} (docs 3.5). */
+export async function deleteDocument(
+	this: OkDokumentContext,
+	documentId: string,
+	itemIndex: number,
+): Promise<IDataObject> {
+	return await okDokumentApiRequest.call(
+		this,
+		{
+			method: 'DELETE',
+			action: 'deleting the document',
+			path: documentPath('/JSON/document', documentId),
+			statusHints: documentNotFoundHints,
+		},
+		itemIndex,
+	);
+}
+
+/** GET /JSON/document/metadata/{documentId} (docs 3.7): name, state and dates. */
+export async function getDocumentMetadata(
+	this: OkDokumentContext,
+	documentId: string,
+	itemIndex: number,
+): Promise<IDataObject> {
+	return await okDokumentApiRequest.call(
+		this,
+		{
+			method: 'GET',
+			path: documentPath('/JSON/document/metadata', documentId),
+			statusHints: documentNotFoundHints,
+		},
+		itemIndex,
+	);
+}
+
+/** The PDF's name: OKdokument keeps the upload's name, which may be a converted Word or Excel file, or a path. */
+export function pdfFileName(sentName: string | undefined, documentId: string): string {
+	const baseName = sentName?.split(/[/\\]/).pop()?.trim();
+	if (!baseName) return `${documentId}.pdf`;
+	if (/\.pdf$/i.test(baseName)) return baseName;
+	return `${baseName.replace(/\.(docx?|xlsx?)$/i, '')}.pdf`;
+}
+
+/** A 200 whose body is a JSON report (or nothing) is not the document, whatever its content type says. */
+function refuseNonDocument(node: INode, file: DownloadedFile, itemIndex: number): void {
+	if (file.data.subarray(0, 5).toString('latin1') === '%PDF-') return;
+	const text = file.data.toString('utf8');
+	let report: unknown;
+	try {
+		report = text.trim() === '' ? undefined : jsonParse<unknown>(text);
+	} catch {
+		return; // Not JSON either: pass it on as OKdokument sent it.
+	}
+	if (report !== undefined && (typeof report !== 'object' || report === null)) return;
+	throw errorFromResponse(
+		node,
+		{ statusCode: 200, report: report as IDataObject | undefined, text, contentType: file.contentType },
+		itemIndex,
+	);
+}
+
+export interface DownloadedPdf {
+	binary: IBinaryData;
+	fileName: string;
+	fileSize: number;
+	mimeType: string;
+}
+
+/**
+ * GET /JSON/document/{documentId} (docs 3.4): the signed PDF once signed, else the uploaded one,
+ * as n8n binary data named `fileName`, or after what OKdokument sends.
+ */
+export async function downloadPdf(
+	this: OkDokumentContext,
+	documentId: string,
+	itemIndex: number,
+	fileName?: string,
+): Promise<DownloadedPdf> {
+	const file = await okDokumentDownload.call(
+		this,
+		{
+			method: 'GET',
+			path: documentPath('/JSON/document', documentId),
+			statusHints: documentNotFoundHints,
+		},
+		itemIndex,
+	);
+	refuseNonDocument(this.getNode(), file, itemIndex);
+	const name = fileName || pdfFileName(file.fileName, documentId);
+	// The docs give the answer's type as application/json; the body is a PDF either way.
+	const binary = await this.helpers.prepareBinaryData(file.data, name, PDF_MIME_TYPE);
+	return { binary, fileName: name, fileSize: file.data.length, mimeType: PDF_MIME_TYPE };
+}
