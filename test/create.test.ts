@@ -42,21 +42,36 @@ function seedDocument(id = 'doc-existing-1') {
 	return sandbox.addDocument({ id, filename: 'offer.pdf', content: PDF });
 }
 
+const uploads = () => sandbox.requests.filter((request) => request.path === '/JSON/document');
+const creations = () => sandbox.requests.filter((request) => request.path === '/JSON/signatureRequest');
+/** The body of the one POST /JSON/signatureRequest this test sent. */
+function createBody(): IDataObject {
+	const [creation] = creations();
+	expect(creations()).toHaveLength(1);
+	return creation.body as IDataObject;
+}
+/** Only the creation fails (or answers) this way, not the upload before it. */
+const atCreation = { path: '/JSON/signatureRequest' };
+
 describe('Signature Request → Create on the wire', () => {
-	it('New Document: POST /JSON/signatureRequest with the file in filedata, and the signer’s link back', async () => {
+	it('New Document: uploads the file (POST /JSON/document), then creates the request for its ID, and returns the signer’s link', async () => {
 		const result = await create({ source: 'newDocument' }, [await fileItem({ customer: 'alice' })]);
 
 		expect(result.error).toBeUndefined();
-		expect(sandbox.requests).toHaveLength(1);
-		const [request] = sandbox.requests;
-		expect(request.method).toBe('POST');
-		expect(request.path).toBe('/JSON/signatureRequest');
-		expect(request.query).toEqual({});
-		expect(request.headers['x-api-key']).toBe(API_KEY);
-		expect(request.headers['content-type']).toMatch(/^application\/json\b/);
-		expect(request.rawBody).toBe(JSON.stringify({ filedata: { content: PDF_BASE64, filename: 'contract.pdf' } }));
-
+		expect(sandbox.requests).toHaveLength(2);
+		const [upload, creation] = sandbox.requests;
+		for (const request of [upload, creation]) {
+			expect(request.method).toBe('POST');
+			expect(request.query).toEqual({});
+			expect(request.headers['x-api-key']).toBe(API_KEY);
+			expect(request.headers['content-type']).toMatch(/^application\/json\b/);
+		}
+		expect(upload.path).toBe('/JSON/document');
+		expect(upload.rawBody).toBe(JSON.stringify({ filename: 'contract.pdf', state: 'tosign', file: { content: PDF_BASE64 } }));
 		const [json] = jsonOf(result);
+		expect(creation.path).toBe('/JSON/signatureRequest');
+		expect(creation.rawBody).toBe(JSON.stringify({ id: json.documentId, changeState: 'tosign' }));
+
 		expect(json).toEqual({
 			signatureRequestId: expect.stringMatching(UUID),
 			url: `${sandbox.url}/openDocument/${json.signatureRequestId as string}`,
@@ -74,7 +89,7 @@ describe('Signature Request → Create on the wire', () => {
 		const result = await create({ binaryPropertyName: ' attachment ' }, [await fileItem({}, PDF, 'nda.pdf', 'attachment')]);
 
 		expect(result.error).toBeUndefined();
-		expect(sandbox.requests[0].body).toEqual({ filedata: { content: PDF_BASE64, filename: 'nda.pdf' } });
+		expect(uploads()[0].body).toEqual({ filename: 'nda.pdf', state: 'tosign', file: { content: PDF_BASE64 } });
 	});
 
 	it('Existing Document: sends the document ID with changeState "tosign" and no file', async () => {
@@ -167,11 +182,13 @@ describe('Signature Request → Create on the wire', () => {
 			emailTo: 'alice@example.com',
 			guiSignerName: 'Alice Example',
 		};
+		expect(uploads()[0].body).toEqual({ filename: 'contract.docx', state: 'tags', file: { content: PDF_BASE64 } });
 		const expected = {
 			signatureRequestId: 'order-2026-0042',
-			filedata: { content: PDF_BASE64, filename: 'contract.docx', state: 'tags' },
-			resulturl: 'https://example.com/thank-you',
+			id: jsonOf(result)[0].documentId,
+			changeState: 'tosign',
 			sendInfoURL: 'https://n8n.example.com/webhook/okdokument',
+			resulturl: 'https://example.com/thank-you',
 			expirationTime: String(expiration.getTime()),
 			allowedFields: { SIGNATURE: ['SC_signature', '_SO2_'], TEXT: ['TO_text', 'TC_text'] },
 			fieldConfig: [
@@ -182,8 +199,8 @@ describe('Signature Request → Create on the wire', () => {
 			fieldsBeforeSigning: 'readOnly',
 			rules,
 		};
-		expect(sandbox.requests[0].body).toEqual(expected);
-		expect(typeof (sandbox.requests[0].body as IDataObject).expirationTime).toBe('string');
+		expect(createBody()).toEqual(expected);
+		expect(typeof createBody().expirationTime).toBe('string');
 
 		expect(jsonOf(result)[0]).toMatchObject({ signatureRequestId: 'order-2026-0042', url: `${sandbox.url}/openDocument/order-2026-0042` });
 		expect(sandbox.getSignatureRequest('order-2026-0042')).toMatchObject({
@@ -214,7 +231,8 @@ describe('Signature Request → Create on the wire', () => {
 		});
 
 		expect(result.error).toBeUndefined();
-		expect(sandbox.requests[0].rawBody).toBe(JSON.stringify({ filedata: { content: PDF_BASE64, filename: 'contract.pdf' } }));
+		expect(uploads()[0].rawBody).toBe(JSON.stringify({ filename: 'contract.pdf', state: 'tosign', file: { content: PDF_BASE64 } }));
+		expect(creations()[0].rawBody).toBe(JSON.stringify({ id: jsonOf(result)[0].documentId, changeState: 'tosign' }));
 	});
 
 	it('merges Custom Rules (JSON) over the structured rules', async () => {
@@ -227,7 +245,7 @@ describe('Signature Request → Create on the wire', () => {
 		});
 
 		expect(result.error).toBeUndefined();
-		expect((sandbox.requests[0].body as IDataObject).rules).toEqual({
+		expect(createBody().rules).toEqual({
 			lang: 'cs',
 			guiSignerName: 'Alice',
 			guiSignerDate: 'dd.MM.yyyy HH:mm',
@@ -242,7 +260,7 @@ describe('Signature Request → Create on the wire', () => {
 		]);
 
 		expect(result.error).toBeUndefined();
-		expect((sandbox.requests[0].body as IDataObject).rules).toEqual({ signAnywhereEnabled: false });
+		expect(createBody().rules).toEqual({ signAnywhereEnabled: false });
 	});
 
 	it('sends Custom Rules in the connector’s Name-Value form as the string it is', async () => {
@@ -250,7 +268,7 @@ describe('Signature Request → Create on the wire', () => {
 		const result = await create({ rules: { customRules: ` ${rules} ` } });
 
 		expect(result.error).toBeUndefined();
-		expect((sandbox.requests[0].body as IDataObject).rules).toBe(rules);
+		expect(createBody().rules).toBe(rules);
 		expect(sandbox.getSignatureRequest(jsonOf(result)[0].signatureRequestId as string)?.rules).toBe(rules);
 	});
 
@@ -282,7 +300,7 @@ describe('Signature Request → Create on the wire', () => {
 
 		expect(result.error).toBeUndefined();
 		const expected = Math.floor(inTwoDays.getTime() / 1000) * 1000;
-		expect((sandbox.requests[0].body as IDataObject).expirationTime).toBe(String(expected));
+		expect(createBody().expirationTime).toBe(String(expected));
 	});
 
 	it('takes per-item values from expressions and answers one item per input item, with pairedItem', async () => {
@@ -324,8 +342,8 @@ describe('Create reads both documented answer shapes', () => {
 		success: true,
 	};
 
-	it('the connector’s {code, message, result, statusCode, url, success}: no documentId for a new file', async () => {
-		sandbox.setFault({ type: 'status', status: 200, body: connectorAnswer });
+	it('the connector’s {code, message, result, statusCode, url, success}, without documentId: the uploaded document’s ID', async () => {
+		sandbox.setFault({ type: 'status', status: 200, body: connectorAnswer, ...atCreation });
 		const result = await create({});
 
 		expect(result.error).toBeUndefined();
@@ -333,48 +351,57 @@ describe('Create reads both documented answer shapes', () => {
 			{
 				signatureRequestId: 'sr-from-connector-shape',
 				url: 'https://api.okdokument.com/openDocument/sr-from-connector-shape',
-				documentId: null,
+				documentId: createBody().id,
 				message: 'Signature request created',
 			},
 		]);
+		expect(createBody().id).toMatch(/^doc_/);
 	});
 
 	it('the connector’s shape for an existing document: the documentId is the one sent', async () => {
-		sandbox.setFault({ type: 'status', status: 200, body: connectorAnswer });
+		sandbox.setFault({ type: 'status', status: 200, body: connectorAnswer, ...atCreation });
 		const result = await create({ source: 'existingDocument', documentId: 'doc-known' }, [{}]);
 
 		expect(jsonOf(result)[0]).toMatchObject({ signatureRequestId: 'sr-from-connector-shape', documentId: 'doc-known' });
 	});
 
 	it('an answer without result falls back to the ID that was sent', async () => {
-		sandbox.setFault({ type: 'status', status: 200, body: { message: 'msg.signature.request.id.created' } });
+		sandbox.setFault({ type: 'status', status: 200, body: { message: 'msg.signature.request.id.created' }, ...atCreation });
 		const result = await create({ additionalFields: { signatureRequestId: 'my-own-id' } });
 
 		expect(jsonOf(result)).toEqual([
-			{ signatureRequestId: 'my-own-id', url: null, documentId: null, message: 'msg.signature.request.id.created' },
+			{ signatureRequestId: 'my-own-id', url: null, documentId: createBody().id, message: 'msg.signature.request.id.created' },
 		]);
 	});
 
 	it('an answer without any ID fails the item and warns that the request may exist', async () => {
-		sandbox.setFault({ type: 'status', status: 200, body: { message: 'msg.ok' } });
+		sandbox.setFault({ type: 'status', status: 200, body: { message: 'msg.ok' }, ...atCreation });
 		const result = await create({});
 
+		const documentId = createBody().id as string;
 		expect(result.error).toMatchObject({
 			name: 'NodeOperationError',
 			message: 'OKdokument answered without a signature request ID (item index 0)',
-			context: { itemIndex: 0 },
+			context: { itemIndex: 0, documentId },
 		});
 		expect(result.error?.description).toMatch(/may have been created all the same.*purchased signature request.*"message":"msg\.ok"/);
+		// It may exist, so the document it would be signing stays, and the user is told where it is.
+		expect(result.error?.description).toContain(`The document had been uploaded first (document ID ${documentId}) and is kept`);
+		expect(sandbox.getDocument(documentId)).toBeDefined();
 	});
 
 	it('"success": false with HTTP 200 is a failure, not a created request', async () => {
-		sandbox.setFault({ type: 'status', status: 200, body: { ...connectorAnswer, success: false, message: 'err.no.credit', result: '' } });
+		sandbox.setFault({ type: 'status', status: 200, body: { ...connectorAnswer, success: false, message: 'err.no.credit', result: '' }, ...atCreation });
 		const result = await create({});
 
+		const documentId = createBody().id as string;
 		expect(result.error).toMatchObject({
 			name: 'NodeOperationError',
 			message: 'OKdokument reports that creating the signature request failed: err.no.credit (item index 0)',
 		});
+		// OKdokument said it did nothing: the uploaded document is removed again.
+		expect(result.error?.description).toContain(`The document had been uploaded first (document ID ${documentId}) and was deleted again`);
+		expect(sandbox.getDocument(documentId)).toBeUndefined();
 	});
 });
 
@@ -385,14 +412,43 @@ describe('Create errors', () => {
 		expect(result.error).toMatchObject({
 			name: 'NodeApiError',
 			message: 'OKdokument reports a conflict (HTTP 409: err.signature.request.id.exists)',
-			description: CONFLICT_HINT,
 			httpCode: '409',
 			context: {
 				itemIndex: 0,
 				data: { code: 'CONFLICT', message: 'err.signature.request.id.exists', result: KNOWN_ID, statusCode: 409, success: false },
 			},
 		});
-		expect(sandbox.requests).toHaveLength(1);
+		const documentId = createBody().id as string;
+		expect(result.error?.description).toBe(
+			`${CONFLICT_HINT} The document had been uploaded first (document ID ${documentId}) and was deleted again, so nothing is left behind.`,
+		);
+		expect(sandbox.requests.map((request) => `${request.method} ${request.path}`)).toEqual([
+			'POST /JSON/document',
+			'POST /JSON/signatureRequest',
+			`DELETE /JSON/document/${encodeURIComponent(documentId)}`,
+		]);
+		expect(sandbox.getDocument(documentId)).toBeUndefined();
+	});
+
+	it('says so when the uploaded document cannot be deleted after a refused creation', async () => {
+		sandbox.setFault({ type: 'status', status: 403, times: 1, path: '/JSON/document/' });
+		const result = await create({ additionalFields: { signatureRequestId: KNOWN_ID } });
+
+		const documentId = createBody().id as string;
+		expect(result.error).toMatchObject({ name: 'NodeApiError', httpCode: '409', context: { itemIndex: 0, documentId } });
+		expect(result.error?.description).toBe(
+			`${CONFLICT_HINT} The document had been uploaded first (document ID ${documentId}) and could not be deleted again (This API key is not allowed to do that (HTTP 403: err.internal)): delete it with Document → Delete, or run Create again with Existing Document and this ID.`,
+		);
+		expect(sandbox.getDocument(documentId)).toBeDefined();
+	});
+
+	it('a refused upload creates nothing', async () => {
+		sandbox.setFault({ type: 'status', status: 400, times: 1, path: '/JSON/document', body: { message: 'err.file.invalid', value: '' } });
+		const result = await create({});
+
+		expect(result.error).toMatchObject({ name: 'NodeApiError', httpCode: '400', message: 'OKdokument rejected the request (HTTP 400: err.file.invalid)' });
+		expect(creations()).toHaveLength(0);
+		expect(sandbox.listSignatureRequests()).toHaveLength(2);
 	});
 
 	it('400 for an unknown existing document: OKdokument’s code and what to check', async () => {
@@ -407,11 +463,24 @@ describe('Create errors', () => {
 		expect(result.error?.description).toMatch(/check the Document ID and the environment in the credential/);
 	});
 
-	it('a 500 is not retried: sending Create again could create a second request', async () => {
-		sandbox.setFault({ type: 'status', status: 500, times: 1 });
+	it('a 500 is not retried: sending Create again could create a second request; the uploaded document is kept', async () => {
+		sandbox.setFault({ type: 'status', status: 500, times: 1, ...atCreation });
 		const result = await create({ options: { retryDelay: 0 } });
 
 		expect(result.error).toMatchObject({ message: 'OKdokument failed to process the request (HTTP 500: err.internal)', httpCode: '500' });
+		expect(sandbox.requests).toHaveLength(2);
+		const documentId = createBody().id as string;
+		expect(result.error?.description).toContain(
+			`The document had been uploaded first (document ID ${documentId}) and is kept: the signature request may have been created all the same.`,
+		);
+		expect(sandbox.getDocument(documentId)).toBeDefined();
+	});
+
+	it('a 500 on the upload is not retried either (it may have been stored)', async () => {
+		sandbox.setFault({ type: 'status', status: 500, times: 1, path: '/JSON/document' });
+		const result = await create({ options: { retryDelay: 0 } });
+
+		expect(result.error).toMatchObject({ httpCode: '500' });
 		expect(sandbox.requests).toHaveLength(1);
 	});
 
@@ -427,19 +496,20 @@ describe('Create errors', () => {
 	});
 
 	it('a timeout is not retried either', async () => {
-		sandbox.setFault({ type: 'delay', ms: 1500, times: 1 });
+		sandbox.setFault({ type: 'delay', ms: 1500, times: 1, ...atCreation });
 		const result = await create({ options: { retryDelay: 0, timeout: 300 } });
 
 		expect(result.error?.message).toBe(`Could not reach OKdokument at ${sandbox.url}: no answer came within 300 ms`);
-		expect(sandbox.requests).toHaveLength(1);
+		expect(sandbox.requests).toHaveLength(2);
 	});
 
 	it('a 503 (turned away unprocessed) is retried, and the request is created once', async () => {
-		sandbox.setFault({ type: 'status', status: 503, times: 1, body: { message: 'err.service.unavailable', value: '' } });
+		sandbox.setFault({ type: 'status', status: 503, times: 1, body: { message: 'err.service.unavailable', value: '' }, ...atCreation });
 		const result = await create({ options: { retryDelay: 0 } });
 
 		expect(result.error).toBeUndefined();
-		expect(sandbox.requests.map((request) => request.fault)).toEqual(['status', undefined]);
+		expect(sandbox.requests.map((request) => request.fault)).toEqual([undefined, 'status', undefined]);
+		expect(creations()).toHaveLength(2);
 		expect(jsonOf(result)).toHaveLength(1);
 	});
 
@@ -495,8 +565,8 @@ describe('bad input is refused before anything is sent, naming the field and the
 		expect(result.error?.message.startsWith(message)).toBe(true);
 		expect(result.error?.message).toMatch(/\(item index 1\)$/);
 		expect(result.error?.description).toEqual(expect.any(String));
-		// Item 0 went out; item 1 never reached OKdokument.
-		expect(sandbox.requests).toHaveLength(1);
+		// Item 0 went out (upload and creation); item 1 never reached OKdokument.
+		expect(sandbox.requests).toHaveLength(2);
 	});
 
 	it('accepts an expiration just under 10 days ahead and a signer name of exactly 40 characters', async () => {
@@ -506,7 +576,7 @@ describe('bad input is refused before anything is sent, naming the field and the
 		);
 
 		expect(result.error).toBeUndefined();
-		expect(sandbox.requests).toHaveLength(2);
+		expect(creations()).toHaveLength(2);
 	});
 
 	it('refuses a missing binary field', async () => {
@@ -517,7 +587,7 @@ describe('bad input is refused before anything is sent, naming the field and the
 			message: "This operation expects the node's input data to contain a binary file 'data', but none was found [item 1]",
 			context: { itemIndex: 1 },
 		});
-		expect(sandbox.requests).toHaveLength(1);
+		expect(sandbox.requests).toHaveLength(2);
 	});
 
 	it('refuses a file over 10 MB (the shared binary check)', async () => {
@@ -529,7 +599,7 @@ describe('bad input is refused before anything is sent, naming the field and the
 			message: 'The file in binary field "data" is 10.00 MB (10485761 bytes), more than the 10 MB OKdokument accepts (item index 1)',
 			context: { itemIndex: 1 },
 		});
-		expect(sandbox.requests).toHaveLength(1);
+		expect(sandbox.requests).toHaveLength(2);
 	});
 
 	it('refuses an empty Document ID for an existing document', async () => {

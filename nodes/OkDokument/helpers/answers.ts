@@ -18,7 +18,7 @@ export function refuseReportedFailure(
 ): void {
 	if (answer.success !== false) return;
 	const message = answerMessage(answer);
-	throw new NodeOperationError(
+	const error = new NodeOperationError(
 		context.getNode(),
 		`OKdokument reports that ${action} failed${message ? `: ${message}` : ''} (item index ${itemIndex})`,
 		{
@@ -26,4 +26,11 @@ export function refuseReportedFailure(
 			description: `OKdokument answered HTTP 200 but with "success": false. Its answer: ${JSON.stringify(answer)}`,
 		},
 	);
+	error.context.reportedFailure = true;
+	throw error;
+}
+
+/** Whether the error is OKdokument's own word that the request failed (so it did nothing). */
+export function isReportedFailure(error: unknown): boolean {
+	return error instanceof NodeOperationError && error.context.reportedFailure === true;
 }

@@ -1,0 +1,237 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { binaryPropertyField, readDocumentFile } from '../../helpers/binary';
+import type { FieldRef } from '../../helpers/validation';
+import { invalidField, validateId, validateOptionalHttpUrl } from '../../helpers/validation';
+import { documentIdField } from '../document/fields';
+import type { DocumentUpload } from '../document/requests';
+import {
+	allowedFieldsOption,
+	buildAllowedFields,
+	buildFieldConfig,
+	buildIgnoreRequired,
+	fieldConfigOption,
+	fieldsBeforeSigningOption,
+	ignoreRequiredOption,
+} from './acroFields';
+import { toExpirationTime } from './expiration';
+import { resultUrlField, sendInfoUrlField } from './fields';
+import { buildRules, rulesCollection } from './rules';
+
+/**
+ * What Create and Send and Wait for Signature both ask for: the document, the signer's rules and
+ * the request's settings, under the same parameter names, read and checked by the same code.
+ */
+
+const DOCUMENT_STATES = ['tosign', 'tags', 'tostamp'];
+const FIELDS_BEFORE_SIGNING = ['flatten', 'readOnly', 'keep'];
+
+const newDocumentOnly = { show: { '/source': ['newDocument'] } };
+
+export interface SigningPropertiesOptions {
+	/** Offer Send Info URL (Create); Send and Wait sets it itself. */
+	sendInfoUrl: boolean;
+	/** Description of the Signature Request ID field. */
+	signatureRequestIdDescription: string;
+}
+
+export function signingProperties(options: SigningPropertiesOptions): INodeProperties[] {
+	const additionalFields: INodeProperties[] = [
+		allowedFieldsOption,
+		{
+			displayName: 'Document State',
+			name: 'documentState',
+			type: 'options',
+			displayOptions: newDocumentOnly,
+			options: [
+				{
+					name: 'Add Digital Stamp',
+					value: 'tostamp',
+					description: 'Insert a digital stamp before the document is ready',
+				},
+				{
+					name: 'Find Tags',
+					value: 'tags',
+					description: 'Turn text tags such as _SC1_ or _SO1_ into signature fields first',
+				},
+				{ name: 'Ready to Sign', value: 'tosign' },
+			],
+			default: 'tosign',
+			description: 'How OKdokument prepares the uploaded file',
+		},
+		{
+			displayName: 'Expiration',
+			name: 'expiration',
+			type: 'dateTime',
+			default: '',
+			description:
+				'When the signing link stops working: at most 10 days from now. Without it, the link works for 24 hours.',
+		},
+		fieldConfigOption,
+		fieldsBeforeSigningOption,
+		{
+			displayName: 'File Name',
+			name: 'fileName',
+			type: 'string',
+			displayOptions: newDocumentOnly,
+			default: '',
+			placeholder: 'e.g. contract.docx',
+			description:
+				'Name of the document in OKdokument and its e-mails; by default the input file’s name. A name ending in .doc, .docx, .xls or .xlsx makes OKdokument convert the file to PDF.',
+		},
+		ignoreRequiredOption,
+		resultUrlField(),
+		...(options.sendInfoUrl
+			? [
+					sendInfoUrlField(
+						'To continue this workflow when the signer finishes, use the operation Send and Wait for Signature instead; to start another workflow, enter the production URL of an OKdokument Trigger',
+					),
+				]
+			: []),
+		{
+			displayName: 'Signature Request ID',
+			name: 'signatureRequestId',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. 6f0c2a9e-1b7d-4c1a-9f57-2d8e4b1c3a55',
+			description: options.signatureRequestIdDescription,
+		},
+	];
+	return [
+		{
+			displayName: 'Source',
+			name: 'source',
+			type: 'options',
+			noDataExpression: true,
+			options: [
+				{
+					name: 'New Document',
+					value: 'newDocument',
+					description: 'Upload a file from the input item and send it for signing',
+				},
+				{
+					name: 'Existing Document',
+					value: 'existingDocument',
+					description:
+						'Send a document that is already in OKdokument for another signing round (e.g. the next signer)',
+				},
+			],
+			default: 'newDocument',
+		},
+		binaryPropertyField({
+			displayOptions: { show: { source: ['newDocument'] } },
+			hint: 'The name of the input binary field that holds the PDF (or .doc, .docx, .xls, .xlsx) to sign, at most 10 MB',
+		}),
+		{ ...documentIdField, displayOptions: { show: { source: ['existingDocument'] } } },
+		{
+			displayName: 'Additional Fields',
+			name: 'additionalFields',
+			type: 'collection',
+			placeholder: 'Add Field',
+			default: {},
+			options: additionalFields,
+		},
+		rulesCollection,
+	];
+}
+
+/** The document to sign: a file to upload first, or one OKdokument already holds. */
+export type DocumentSource = { upload: DocumentUpload } | { documentId: string };
+
+export interface SigningInput {
+	document: DocumentSource;
+	/** The ID the user chose, if any. */
+	signatureRequestId?: string;
+	/** Only read where the operation offers it (Create). */
+	sendInfoURL?: string;
+	/** Epoch milliseconds as text, as OKdokument wants it; undefined: 24 hours. */
+	expirationTime?: string;
+	/** The rest of the request body, under OKdokument's wire names, empty options left out. */
+	settings: IDataObject;
+}
+
+type FieldFor = (label: string) => FieldRef;
+
+/** A choice from a list, which an expression could still set to anything. */
+function readChoice(value: unknown, allowed: string[], field: FieldRef): string | undefined {
+	if (value === undefined || value === null || value === '') return undefined;
+	if (typeof value !== 'string' || !allowed.includes(value)) {
+		throw invalidField(
+			field,
+			`is not one of ${allowed.join(', ')}: "${String(value)}"`,
+			'Choose one of the listed values.',
+		);
+	}
+	return value;
+}
+
+function optionalId(value: unknown, field: FieldRef): string | undefined {
+	if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) {
+		return undefined;
+	}
+	return validateId(value, field);
+}
+
+function definedOnly(values: Record<string, IDataObject[string] | undefined>): IDataObject {
+	return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as IDataObject;
+}
+
+async function readDocumentSource(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	options: IDataObject,
+	fieldFor: FieldFor,
+): Promise<DocumentSource> {
+	const source = this.getNodeParameter('source', itemIndex) as string;
+	if (source === 'existingDocument') {
+		return { documentId: validateId(this.getNodeParameter('documentId', itemIndex), fieldFor('Document ID')) };
+	}
+	if (source !== 'newDocument') {
+		throw new NodeOperationError(this.getNode(), `Unknown source "${source}" (item index ${itemIndex})`, {
+			itemIndex,
+			description: 'Choose New Document or Existing Document.',
+		});
+	}
+	const state = readChoice(options.documentState, DOCUMENT_STATES, fieldFor('Document State')) ?? 'tosign';
+	const chosenName = typeof options.fileName === 'string' ? options.fileName.trim() : '';
+	const binaryPropertyName = String(this.getNodeParameter('binaryPropertyName', itemIndex)).trim();
+	const file = await readDocumentFile.call(this, itemIndex, binaryPropertyName);
+	const filename = chosenName || file.fileName?.trim() || undefined;
+	return { upload: { content: file.base64, filename, state } };
+}
+
+/** Reads and checks everything before the file is read and before anything is sent. */
+export async function readSigningInput(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	{ sendInfoUrl }: { sendInfoUrl: boolean },
+): Promise<SigningInput> {
+	const node = this.getNode();
+	const fieldFor: FieldFor = (label) => ({ node, itemIndex, label });
+	const options = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
+	const ruleValues = this.getNodeParameter('rules', itemIndex, {}) as IDataObject;
+
+	const signatureRequestId = optionalId(options.signatureRequestId, fieldFor('Signature Request ID'));
+	const resulturl = validateOptionalHttpUrl(options.resultUrl, fieldFor('Result URL'));
+	const sendInfoURL = sendInfoUrl
+		? validateOptionalHttpUrl(options.sendInfoUrl, fieldFor('Send Info URL'))
+		: undefined;
+	const expirationTime = toExpirationTime(options.expiration, this.getTimezone(), fieldFor('Expiration'));
+	// Wire names are OKdokument's own ("resulturl" all lower case).
+	const settings = definedOnly({
+		resulturl,
+		expirationTime,
+		allowedFields: buildAllowedFields(options.allowedFields, fieldFor('Allowed Fields')),
+		fieldConfig: buildFieldConfig(options.fieldConfig, fieldFor('Field Values')),
+		ignoreRequired: buildIgnoreRequired(options.ignoreRequired, fieldFor('Optional Field Types')),
+		fieldsBeforeSigning: readChoice(
+			options.fieldsBeforeSigning,
+			FIELDS_BEFORE_SIGNING,
+			fieldFor('Fields Before Signing'),
+		),
+		rules: buildRules(ruleValues, fieldFor),
+	});
+	const document = await readDocumentSource.call(this, itemIndex, options, fieldFor);
+	return { document, signatureRequestId, sendInfoURL, expirationTime, settings };
+}
