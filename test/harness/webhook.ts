@@ -38,15 +38,11 @@ import './env';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { parse as parseQueryString } from 'node:querystring';
 
-import { Logger } from '@n8n/backend-common';
-import { Container } from '@n8n/di';
 import { ExecutionLifecycleHooks, HookContext, WebhookContext, WorkflowExecute } from 'n8n-core';
 import {
 	createRunExecutionData,
 	deepCopy,
-	jsonParse,
 	NodeConnectionTypes,
 	NodeHelpers,
 	UserError,
@@ -54,11 +50,8 @@ import {
 	type CloseFunction,
 	type ExecutionError,
 	type ICredentialDataDecryptedObject,
-	type IDataObject,
-	type IExecuteFunctions,
 	type INode,
 	type INodeExecutionData,
-	type INodeType,
 	type IRun,
 	type IWebhookData,
 	type IWebhookDescription,
@@ -78,9 +71,20 @@ import {
 import { buildAdditionalData, ensureEngine } from './engine';
 import { HarnessNodeTypes, instantiateNodeType, latestVersion, type NodeTypeInput } from './node-types';
 import type { HarnessNode } from './run-node';
+import {
+	answer,
+	captureLogger,
+	createDownstreamNodeType,
+	DOWNSTREAM_NODE_NAME,
+	DOWNSTREAM_NODE_TYPE,
+	parseBody,
+	readRaw,
+	toExpressRequest,
+	toExpressResponse,
+	type LogLine,
+} from './webhook-io';
 
-export const DOWNSTREAM_NODE_NAME = 'Downstream';
-const DOWNSTREAM_NODE_TYPE = 'harnessDownstream';
+export { DOWNSTREAM_NODE_NAME, type LogLine } from './webhook-io';
 const WORKFLOW_ID = 'harnessWebhookWorkflow';
 
 export interface StartWebhookTriggerOptions {
@@ -134,12 +138,6 @@ export interface WebhookCall {
 	execution?: WebhookExecution;
 }
 
-export interface LogLine {
-	level: 'error' | 'warn' | 'info' | 'debug';
-	message: string;
-	metadata?: unknown;
-}
-
 export interface WebhookTrigger {
 	/** The harness server, e.g. http://127.0.0.1:12345 (no trailing slash). */
 	readonly baseUrl: string;
@@ -161,106 +159,6 @@ export interface WebhookTrigger {
 	settled(): Promise<void>;
 	/** Runs the webhook's `delete` lifecycle method, closes the server, restores the logger. */
 	stop(): Promise<void>;
-}
-
-/** The node after the trigger: passes its input on and records it. */
-function createDownstreamNodeType(
-	record: (executionId: string, items: INodeExecutionData[]) => void,
-): INodeType {
-	return {
-		description: {
-			displayName: 'Harness Downstream',
-			name: DOWNSTREAM_NODE_TYPE,
-			group: ['transform'],
-			version: 1,
-			description: 'Test harness stand-in: records what the trigger emitted',
-			defaults: { name: DOWNSTREAM_NODE_NAME },
-			inputs: [NodeConnectionTypes.Main],
-			outputs: [NodeConnectionTypes.Main],
-			properties: [],
-		},
-		async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-			const items = this.getInputData();
-			record(this.getExecutionId(), deepCopy(items));
-			return [items];
-		},
-	};
-}
-
-/** The body as n8n's `parseBody` leaves it on `req.body`. */
-function parseBody(raw: Buffer, contentType: string): { body: unknown } | { error: string } {
-	if (raw.length === 0) return { body: undefined };
-	const text = raw.toString('utf8').replace(/^\uFEFF/, '');
-	try {
-		if (contentType === 'application/json') return { body: jsonParse<unknown>(text) };
-		if (contentType === 'application/x-www-form-urlencoded') return { body: { ...parseQueryString(text) } };
-		if (contentType === 'text/plain') return { body: text };
-	} catch (error) {
-		return { error: (error as Error).message };
-	}
-	return { body: undefined };
-}
-
-/** The few express additions n8n's request object has and nodes use. */
-function toExpressRequest(
-	req: IncomingMessage,
-	extra: { body: unknown; rawBody: Buffer; path: string; query: IDataObject; contentType: string },
-): NonNullable<IWorkflowExecuteAdditionalData['httpRequest']> {
-	return Object.assign(req, { params: {}, ...extra }) as unknown as NonNullable<
-		IWorkflowExecuteAdditionalData['httpRequest']
-	>;
-}
-
-/** `status`, `json`, `send` over Node's response, for nodes that answer themselves. */
-function toExpressResponse(res: ServerResponse): NonNullable<IWorkflowExecuteAdditionalData['httpResponse']> {
-	const express = Object.assign(res, {
-		status(code: number) {
-			res.statusCode = code;
-			return express;
-		},
-		json(body: unknown) {
-			if (!res.headersSent) res.setHeader('content-type', 'application/json; charset=utf-8');
-			res.end(JSON.stringify(body));
-			return express;
-		},
-		send(body: unknown) {
-			res.end(typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body));
-			return express;
-		},
-	});
-	return express as unknown as NonNullable<IWorkflowExecuteAdditionalData['httpResponse']>;
-}
-
-function answer(res: ServerResponse, status: number, body: unknown): void {
-	if (res.writableEnded || res.destroyed) return;
-	const isText = typeof body === 'string';
-	res.writeHead(status, {
-		'content-type': isText ? 'text/html; charset=utf-8' : 'application/json; charset=utf-8',
-	});
-	res.end(isText ? body : body === undefined ? '' : JSON.stringify(body));
-}
-
-async function readRaw(req: IncomingMessage): Promise<Buffer> {
-	const chunks: Buffer[] = [];
-	for await (const chunk of req) chunks.push(chunk as Buffer);
-	return Buffer.concat(chunks);
-}
-
-const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
-
-/** Records what the n8n logger receives (node contexts log through `Container.get(Logger)`). */
-function captureLogger(logs: LogLine[]): () => void {
-	const logger = Container.get(Logger);
-	const originals = LOG_LEVELS.map((level) => [level, logger[level]] as const);
-	for (const [level, original] of originals) {
-		logger[level] = (message: string, metadata?: never) => {
-			logs.push({ level, message, metadata: metadata === undefined ? undefined : deepCopy(metadata) });
-			original.call(logger, message, metadata);
-		};
-	}
-	return () => {
-		for (const [level, original] of originals) logger[level] = original;
-	};
 }
 
 export async function startWebhookTrigger(options: StartWebhookTriggerOptions): Promise<WebhookTrigger> {
