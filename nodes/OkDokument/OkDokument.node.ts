@@ -3,6 +3,8 @@ import type {
 	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
@@ -26,6 +28,10 @@ export class OkDokument implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'okDokumentApi', required: true }],
+		// Only Send and Wait for Signature's resume URL: restart webhooks are never registered on activation.
+		webhooks: signatureRequest.sendAndWaitWebhooks,
+		waitingNodeTooltip:
+			'Waiting for the signer: the workflow goes on when OKdokument confirms the signature request is signed or canceled, or when the wait limit passes',
 		properties: [
 			{
 				displayName: 'Resource',
@@ -48,5 +54,9 @@ export class OkDokument implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);
+	}
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await signatureRequest.sendAndWaitWebhook.call(this);
 	}
 }

@@ -2,13 +2,17 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import * as create from './create.operation';
 import * as deleteRequest from './delete.operation';
+import * as sendAndWait from './sendAndWait.operation';
 import * as update from './update.operation';
 
 export const operations = {
 	create: create.execute,
 	delete: deleteRequest.execute,
+	sendAndWait: sendAndWait.execute,
 	update: update.execute,
 };
+
+export { sendAndWaitWebhook, sendAndWaitWebhooks } from './sendAndWait.webhook';
 
 export const description: INodeProperties[] = [
 	{
@@ -31,6 +35,13 @@ export const description: INodeProperties[] = [
 				action: 'Delete a signature request',
 			},
 			{
+				name: 'Send and Wait for Signature',
+				// n8n checks the signature of a resume URL for this operation value (SEND_AND_WAIT_OPERATION).
+				value: 'sendAndWait',
+				description: 'Send a document for signing and continue when OKdokument confirms it signed or canceled',
+				action: 'Send a document for signature and wait until it is signed',
+			},
+			{
 				name: 'Update',
 				value: 'update',
 				description: 'Change where OKdokument sends the signing result and where the signer goes afterwards',
@@ -42,5 +53,6 @@ export const description: INodeProperties[] = [
 	},
 	...create.description,
 	...deleteRequest.description,
+	...sendAndWait.description,
 	...update.description,
 ];

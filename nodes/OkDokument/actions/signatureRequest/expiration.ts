@@ -5,6 +5,7 @@ import { invalidField } from '../../helpers/validation';
 
 /** OKdokument keeps a signing link open for at most 10 days (24 hours unless told otherwise). */
 export const MAX_EXPIRATION_MS = 10 * 24 * 60 * 60 * 1000;
+export const DEFAULT_EXPIRATION_MS = 24 * 60 * 60 * 1000;
 
 const LIMIT_HINT =
 	'A signing link can stay open for at most 10 days from now; without an expiration it closes after 24 hours.';

@@ -1,0 +1,139 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { tryToParseDateTime } from 'n8n-workflow';
+
+import type { FieldRef } from '../../helpers/validation';
+import { invalidField } from '../../helpers/validation';
+import { DEFAULT_EXPIRATION_MS } from './expiration';
+
+/**
+ * How long Send and Wait for Signature waits: by default until the signing link expires, and
+ * never longer than that plus a margin, since nobody can sign after it.
+ */
+
+/** A signature completed in the link's last moments still reaches n8n. */
+export const WAIT_MARGIN_MS = 60 * 60 * 1000;
+
+const UNIT_MS: Record<string, number> = {
+	seconds: 1000,
+	minutes: 60 * 1000,
+	hours: 60 * 60 * 1000,
+	days: 24 * 60 * 60 * 1000,
+};
+
+const afterTimeInterval = { show: { limitWaitTime: ['afterTimeInterval'] } };
+
+export const waitLimitProperties: INodeProperties[] = [
+	{
+		displayName: 'Limit Wait Time',
+		name: 'limitWaitTime',
+		type: 'options',
+		options: [
+			{
+				name: 'Until the Signing Link Expires',
+				value: 'untilExpiration',
+				description: 'Wait as long as the signer can sign: 24 hours, or until the Expiration you set (plus one hour)',
+			},
+			{
+				name: 'After a Time Interval',
+				value: 'afterTimeInterval',
+				description: 'Stop waiting after a fixed time',
+			},
+			{
+				name: 'At a Specified Time',
+				value: 'atSpecifiedTime',
+				description: 'Stop waiting at a date and time',
+			},
+		],
+		default: 'untilExpiration',
+		hint: 'When the limit passes, the workflow continues with state "timedOut" and the request’s IDs, never with a signature',
+	},
+	{
+		displayName: 'Amount',
+		name: 'resumeAmount',
+		type: 'number',
+		displayOptions: afterTimeInterval,
+		typeOptions: { minValue: 1, numberPrecision: 0 },
+		default: 1,
+		description: 'How long to wait, in the unit below',
+	},
+	{
+		displayName: 'Unit',
+		name: 'resumeUnit',
+		type: 'options',
+		displayOptions: afterTimeInterval,
+		options: [
+			{ name: 'Seconds', value: 'seconds' },
+			{ name: 'Minutes', value: 'minutes' },
+			{ name: 'Hours', value: 'hours' },
+			{ name: 'Days', value: 'days' },
+		],
+		default: 'hours',
+	},
+	{
+		displayName: 'Max Date and Time',
+		name: 'maxDateAndTime',
+		type: 'dateTime',
+		displayOptions: { show: { limitWaitTime: ['atSpecifiedTime'] } },
+		default: '',
+		description: 'When to stop waiting, in the workflow’s time zone unless the value says otherwise',
+	},
+];
+
+function toMillis(value: unknown, timezone: string): number | undefined {
+	if (value instanceof Date) return value.getTime();
+	try {
+		const parsed = tryToParseDateTime(value, timezone);
+		return parsed.isValid ? parsed.toMillis() : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+/**
+ * When the wait ends, checked before anything is sent: in the future, and not after the signing
+ * link expires (plus the margin). `expirationTime` is what Create sends (epoch ms), if anything.
+ */
+export function readWaitTill(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	expirationTime: string | undefined,
+	now = Date.now(),
+): Date {
+	const field: FieldRef = { node: context.getNode(), itemIndex, label: 'Limit Wait Time' };
+	const expiresAt = expirationTime !== undefined ? Number(expirationTime) : now + DEFAULT_EXPIRATION_MS;
+	const latest = expiresAt + WAIT_MARGIN_MS;
+	const latestText = `${new Date(expiresAt).toISOString()}${expirationTime === undefined ? ' (24 hours from now: no Expiration is set)' : ''}`;
+	const limit = context.getNodeParameter('limitWaitTime', itemIndex, 'untilExpiration') as string;
+
+	let until: number;
+	if (limit === 'untilExpiration') {
+		until = latest;
+	} else if (limit === 'afterTimeInterval') {
+		const amount = Number(context.getNodeParameter('resumeAmount', itemIndex, 1));
+		const unit = String(context.getNodeParameter('resumeUnit', itemIndex, 'hours'));
+		if (!(amount > 0) || UNIT_MS[unit] === undefined) {
+			throw invalidField(field, `is not a positive time interval: ${amount} ${unit}`, 'Enter an amount of at least 1 and pick a unit.');
+		}
+		until = now + amount * UNIT_MS[unit];
+	} else if (limit === 'atSpecifiedTime') {
+		const value = context.getNodeParameter('maxDateAndTime', itemIndex, '');
+		const at = toMillis(value, context.getTimezone());
+		if (at === undefined) {
+			throw invalidField(field, `has no valid Max Date and Time: "${String(value)}"`, 'Pick a date, or map an ISO date such as 2026-12-01T12:00:00Z.');
+		}
+		if (at <= now) {
+			throw invalidField(field, `ends in the past: ${new Date(at).toISOString()}`, 'Pick a moment after the request is sent.');
+		}
+		until = at;
+	} else {
+		throw invalidField(field, `is not one of untilExpiration, afterTimeInterval, atSpecifiedTime: "${limit}"`, 'Choose one of the listed values.');
+	}
+	if (until > latest) {
+		throw invalidField(
+			field,
+			`ends at ${new Date(until).toISOString()}, after the signing link expires at ${latestText}`,
+			'Nobody can sign once the link has expired, so waiting longer would only delay the time-out. Set Additional Fields → Expiration to the end of the wait (at most 10 days ahead), or shorten the wait.',
+		);
+	}
+	return new Date(until);
+}
