@@ -461,3 +461,39 @@ describe('Send and Wait for Signature: the API key', () => {
 		}
 	});
 });
+
+describe('Send and Wait for Signature: AI agents', () => {
+	/** The node as n8n offers it to an AI agent: the same description under a name ending in "Tool". */
+	function asTool(name: string): OkDokument {
+		const tool = new OkDokument();
+		tool.description = { ...tool.description, name };
+		return tool;
+	}
+
+	it('is not among the operations an AI agent’s tool offers (displayOptions @tool)', () => {
+		const operationLists = new OkDokument().description.properties.filter(
+			(property) => property.name === 'operation' && property.displayOptions?.show?.resource?.includes('signatureRequest'),
+		);
+		const values = (asTool: boolean) =>
+			operationLists
+				.filter((property) => property.displayOptions?.show?.['@tool']?.includes(asTool))
+				.flatMap((property) => (property.options ?? []).map((option) => (option as { value: string }).value));
+		expect(values(false)).toEqual(['create', 'delete', 'sendAndWait', 'update']);
+		expect(values(true)).toEqual(['create', 'delete', 'update']);
+	});
+
+	it.each(['okDokumentTool', 'okDokumentHitlTool'])('refuses to run in a %s node, before sending anything', async (name) => {
+		const execution = await startWaitingExecution({
+			nodeTypes: [asTool(name)],
+			credentialTypes: [OkDokumentApi],
+			node: { type: name, parameters: { resource: 'signatureRequest', operation: 'sendAndWait' } },
+			credentials: { okDokumentApi: sandboxCredential(sandbox) },
+			items: [await fileItem()],
+		});
+		running.push(execution);
+
+		expect(execution.status).toBe('error');
+		expect(execution.runs[0].data.resultData.error?.message).toBe('Send and Wait for Signature cannot run as a tool of an AI agent (item index 0)');
+		expect(sandbox.requests).toEqual([]);
+	});
+});

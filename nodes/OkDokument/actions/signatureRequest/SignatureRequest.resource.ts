@@ -1,4 +1,4 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import * as create from './create.operation';
 import * as deleteRequest from './delete.operation';
@@ -14,43 +14,53 @@ export const operations = {
 
 export { sendAndWaitWebhook, sendAndWaitWebhooks } from './sendAndWait.webhook';
 
-export const description: INodeProperties[] = [
+const operationOptions: INodePropertyOptions[] = [
 	{
+		name: 'Create',
+		value: 'create',
+		description: 'Send a document for signing and get the signer’s link',
+		action: 'Create a signature request',
+	},
+	{
+		name: 'Delete',
+		value: 'delete',
+		description: 'Withdraw a signature request so its link no longer works',
+		action: 'Delete a signature request',
+	},
+	{
+		name: 'Send and Wait for Signature',
+		// n8n checks the signature of a resume URL for this operation value (SEND_AND_WAIT_OPERATION).
+		value: 'sendAndWait',
+		description: 'Send a document for signing and continue when OKdokument confirms it signed or canceled',
+		action: 'Send a document for signature and wait until it is signed',
+	},
+	{
+		name: 'Update',
+		value: 'update',
+		description: 'Change where OKdokument sends the signing result and where the signer goes afterwards',
+		action: 'Update a signature request',
+	},
+];
+
+/** The same list, for an AI agent's tool: an agent cannot wait days for a signer, so Send and Wait is left out. */
+const toolOperationOptions = operationOptions.filter((option) => option.value !== 'sendAndWait');
+
+function operationProperty(options: INodePropertyOptions[], asTool: boolean): INodeProperties {
+	return {
 		displayName: 'Operation',
 		name: 'operation',
 		type: 'options',
 		noDataExpression: true,
-		displayOptions: { show: { resource: ['signatureRequest'] } },
-		options: [
-			{
-				name: 'Create',
-				value: 'create',
-				description: 'Send a document for signing and get the signer’s link',
-				action: 'Create a signature request',
-			},
-			{
-				name: 'Delete',
-				value: 'delete',
-				description: 'Withdraw a signature request so its link no longer works',
-				action: 'Delete a signature request',
-			},
-			{
-				name: 'Send and Wait for Signature',
-				// n8n checks the signature of a resume URL for this operation value (SEND_AND_WAIT_OPERATION).
-				value: 'sendAndWait',
-				description: 'Send a document for signing and continue when OKdokument confirms it signed or canceled',
-				action: 'Send a document for signature and wait until it is signed',
-			},
-			{
-				name: 'Update',
-				value: 'update',
-				description: 'Change where OKdokument sends the signing result and where the signer goes afterwards',
-				action: 'Update a signature request',
-			},
-		],
+		displayOptions: { show: { resource: ['signatureRequest'], '@tool': [asTool] } },
+		options,
 		// Workflows saved before Create existed store no operation: the default must stay Update.
 		default: 'update',
-	},
+	};
+}
+
+export const description: INodeProperties[] = [
+	operationProperty(operationOptions, false),
+	operationProperty(toolOperationOptions, true),
 	...create.description,
 	...deleteRequest.description,
 	...sendAndWait.description,

@@ -53,6 +53,20 @@ function refuseSeveralItems(context: IExecuteFunctions, itemIndex: number): void
 	);
 }
 
+/** An AI agent's tool (or n8n 2.x's human-review tool made from this node) cannot wait for a signer. */
+function refuseToolUse(context: IExecuteFunctions, itemIndex: number): void {
+	if (!/Tool$/.test(context.getNode().type)) return;
+	throw new NodeOperationError(
+		context.getNode(),
+		`Send and Wait for Signature cannot run as a tool of an AI agent (item index ${itemIndex})`,
+		{
+			itemIndex,
+			description:
+				'An agent’s tool call cannot wait hours or days for a signer. Use Signature Request → Create as the tool, or Send and Wait for Signature in a workflow.',
+		},
+	);
+}
+
 /**
  * What the next node gets when the wait runs out. n8n then continues without running this node
  * and passes its input on, so the input is replaced by this item now: it can never look like a
@@ -83,6 +97,7 @@ export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
+	refuseToolUse(this, itemIndex);
 	refuseSeveralItems(this, itemIndex);
 	const input = await readSigningInput.call(this, itemIndex, { sendInfoUrl: false });
 	const waitTill = readWaitTill(this, itemIndex, input.expirationTime);
