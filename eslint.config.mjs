@@ -1,56 +1,38 @@
-// The rules n8n's community-package scanner applies (community-nodes recommended,
-// no-console, and the community / credentials / nodes rule sets of
-// eslint-plugin-n8n-nodes-base), plus typescript-eslint's recommended rules for our
-// own sources. `npm run lint` runs it with inline disable comments ignored, as the
-// scanner does.
-import { n8nCommunityNodesPlugin } from '@n8n/eslint-plugin-community-nodes';
-import n8nNodesBase from 'eslint-plugin-n8n-nodes-base';
+// One lint for the whole repository, run by `npm run lint` with inline disable comments ignored.
+// - What ships (nodes/, credentials/) and package.json: n8n's own configuration, `config` from
+//   @n8n/node-cli/eslint, the one `n8n-node cloud-support enable` writes, unchanged.
+// - Everything that never reaches n8n (tests, scripts, the sandbox, the benchmark, root tooling):
+//   the project's rules, ESLint's and typescript-eslint's recommended sets with Node's globals.
+// The published tarball is checked separately by n8n's own scanner (`npm run scan`).
+import js from '@eslint/js';
+import { config as n8nConfig } from '@n8n/node-cli/eslint';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-/** The scanner's configuration, shared with scripts/scan-package.mjs (which lints the packed tarball). */
-export const scannerConfig = [
-	n8nCommunityNodesPlugin.configs.recommended,
-	{ rules: { 'no-console': 'error' } },
-	{ plugins: { 'n8n-nodes-base': n8nNodesBase } },
-	{
-		files: ['package.json'],
-		rules: { ...n8nNodesBase.configs.community.rules },
-	},
-	{
-		files: ['**/credentials/**/*.ts'],
-		rules: {
-			...n8nNodesBase.configs.credentials.rules,
-			'n8n-nodes-base/cred-class-field-documentation-url-miscased': 'off',
-			'n8n-nodes-base/cred-class-field-type-options-password-missing': 'off',
-		},
-	},
-	{
-		files: ['**/nodes/**/*.ts'],
-		rules: {
-			...n8nNodesBase.configs.nodes.rules,
-			'n8n-nodes-base/node-class-description-inputs-wrong-regular-node': 'off',
-			'n8n-nodes-base/node-class-description-outputs-wrong': 'off',
-			'n8n-nodes-base/node-param-type-options-max-value-present': 'off',
-		},
-	},
-	{ files: ['**/*.json'], languageOptions: { parser: tseslint.parser } },
-	{ files: ['**/*.ts'], languageOptions: { parser: tseslint.parser } },
-];
+const DEVELOPMENT_CODE = ['test/**', 'scripts/**', 'sandbox/**', 'bench/**'];
+const SHIPPED_CODE = ['nodes/**', 'credentials/**'];
+
+const isGlobalIgnore = (entry) => Object.keys(entry).every((key) => key === 'ignores' || key === 'name');
+
+/** n8n's configuration targets every `**\/*.ts`; keep it off development code, which may use Node freely. */
+const n8nForShippedCode = n8nConfig.map((entry) =>
+	isGlobalIgnore(entry) ? entry : { ...entry, ignores: [...(entry.ignores ?? []), ...DEVELOPMENT_CODE] },
+);
+
+const forDevelopmentCode = (entry, files) => ({ ...entry, files, ignores: SHIPPED_CODE });
 
 export default [
-	// What ships (and package.json) is linted; tests and dev tooling never reach n8n.
-	{
-		ignores: [
-			'**/*',
-			'!package.json',
-			'!credentials/',
-			'!credentials/**/*.ts',
-			'!nodes/',
-			'!nodes/**/',
-			'!nodes/**/*.ts',
-			'!nodes/**/*.json',
-		],
-	},
-	...scannerConfig,
-	...tseslint.configs.recommended.map((config) => ({ ...config, files: ['**/*.ts'] })),
+	{ ignores: ['dist/', 'coverage/', '.cache/', '.e2e/', 'bench/out/', 'test-results/'] },
+	...n8nForShippedCode,
+	forDevelopmentCode(js.configs.recommended, ['**/*.{js,mjs,ts}']),
+	forDevelopmentCode({ languageOptions: { sourceType: 'commonjs', globals: globals.node } }, ['**/*.js']),
+	forDevelopmentCode({ languageOptions: { sourceType: 'module', globals: globals.node } }, ['**/*.mjs']),
+	// The editor checks hand functions to page.evaluate(), which runs them in the browser.
+	forDevelopmentCode({ languageOptions: { globals: globals.browser } }, ['test/e2e/editor.js']),
+	...tseslint.configs.recommended.map((entry) => forDevelopmentCode(entry, ['**/*.ts'])),
+	// Unused parameters are marked with a leading underscore, as tsconfig's noUnusedParameters allows.
+	forDevelopmentCode(
+		{ rules: { '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }] } },
+		['**/*.ts'],
+	),
 ];
