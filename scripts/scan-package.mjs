@@ -44,7 +44,9 @@ function listFiles(dir) {
 
 /** Packs the package as `npm publish` would and unpacks it; returns the tarball's name and folder. */
 function packAndUnpack(workDir) {
-	const packOutput = execFileSync('npm', ['pack', '--json', '--pack-destination', workDir], {
+	// --dry-run=false: under `npm publish --dry-run` (prepublishOnly) npm passes dry-run on to us.
+	const packArgs = ['pack', '--json', '--dry-run=false', '--pack-destination', workDir];
+	const packOutput = execFileSync('npm', packArgs, {
 		cwd: repoDir,
 		encoding: 'utf8',
 	});
