@@ -78,8 +78,13 @@ try {
 	const files = listFiles(packageDir);
 	const contentProblems = checkContents(files);
 
-	const sourceResult = await analyzePackage(repoDir, SOURCE_FILE_PATTERNS);
-	const tarballResult = await analyzePackage(packageDir, TARBALL_FILE_PATTERNS);
+	// The scanner passes a folder where its patterns match nothing; here that would be a scan of nothing.
+	const analyze = async (dir, patterns) => {
+		const result = await analyzePackage(dir, patterns);
+		return result.message === 'No files found to analyze' ? { ...result, passed: false } : result;
+	};
+	const sourceResult = await analyze(repoDir, SOURCE_FILE_PATTERNS);
+	const tarballResult = await analyze(packageDir, TARBALL_FILE_PATTERNS);
 	const legs = [
 		['source', SOURCE_FILE_PATTERNS, sourceResult],
 		[filename, TARBALL_FILE_PATTERNS, tarballResult],
