@@ -1,6 +1,8 @@
 // One lint for the whole repository, run by `npm run lint` with inline disable comments ignored.
 // - What ships (nodes/, credentials/) and package.json: n8n's own configuration, `config` from
-//   @n8n/node-cli/eslint, the one `n8n-node cloud-support enable` writes, unchanged.
+//   @n8n/node-cli/eslint (the one `n8n-node cloud-support enable` writes), its rules unchanged, only
+//   kept off the development folders. (`n8n-node cloud-support` compares this file's text with its
+//   two-line default, so it calls this a custom configuration.)
 // - Everything that never reaches n8n (tests, scripts, the sandbox, the benchmark, root tooling):
 //   the project's rules, ESLint's and typescript-eslint's recommended sets with Node's globals.
 // The published tarball is checked separately by n8n's own scanner (`npm run scan`).
