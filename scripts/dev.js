@@ -27,7 +27,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
-const lib = require('./lib/n8n-instance');
+const lib = require('./lib/n8n');
 const { startSandbox, demoSignatureRequests, DEFAULT_API_KEY } = require('../sandbox/server');
 
 const REPO = path.resolve(__dirname, '..');
@@ -151,7 +151,7 @@ function watchForSigning(sandbox, n8nUrl, autoSign) {
 /**
  * Activates the trigger example and creates the demo signature request that calls it back. Failures are reported,
  * not fatal: everything else still works.
- * @param {import('./lib/n8n-instance').RunningN8n} n8n
+ * @param {import('./lib/n8n').RunningN8n} n8n
  * @param {import('../sandbox/server').Sandbox} sandbox
  * @param {any[]} examples
  * @returns {Promise<string | undefined>} the trigger's production URL, when it is active
@@ -186,7 +186,7 @@ async function main() {
 
 	/** @type {import('../sandbox/server').Sandbox | undefined} */
 	let sandbox;
-	/** @type {import('./lib/n8n-instance').RunningN8n | undefined} */
+	/** @type {import('./lib/n8n').RunningN8n | undefined} */
 	let n8n;
 	/** @type {(() => void) | undefined} */
 	let stopWatching;

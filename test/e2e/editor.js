@@ -30,7 +30,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
-const lib = require('../../scripts/lib/n8n-instance');
+const lib = require('../../scripts/lib/n8n');
 const { Checks, indent } = require('./checks');
 const { startSandbox } = require('../../sandbox/server');
 

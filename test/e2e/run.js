@@ -25,7 +25,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 
-const lib = require('../../scripts/lib/n8n-instance');
+const lib = require('../../scripts/lib/n8n');
 const { Checks } = require('./checks');
 const { runEditorChecks } = require('./editor');
 const { startSandbox, demoSignatureRequests } = require('../../sandbox/server');
@@ -132,7 +132,7 @@ let crashes = [];
  * run is run once more, after clearing the sandbox's request log. If the second run crashes the same way, its printed
  * result is complete and is used, but the exit code is not observable: assertExit then checks the printed status.
  * Both cases are reported. A crash before any result, or twice before any result, fails the check.
- * @param {import('../../scripts/lib/n8n-instance').Instance} instance
+ * @param {import('../../scripts/lib/n8n').Instance} instance
  * @param {string} workflowId
  * @param {import('../../sandbox/server').Sandbox} sandbox
  */
@@ -166,7 +166,7 @@ async function execute(instance, workflowId, sandbox) {
 
 /**
  * The exit code, or (after a crash while exiting) the status n8n printed: 0 ↔ "success", 1 ↔ "error".
- * @param {import('../../scripts/lib/n8n-instance').ExecuteResult} run
+ * @param {import('../../scripts/lib/n8n').ExecuteResult} run
  * @param {0 | 1} code
  */
 function assertExit(run, code) {
@@ -184,8 +184,8 @@ function received(sandbox) {
 
 /* ------------------------------------------------------------------------------------------------ running n8n */
 
-/** @typedef {import('../../scripts/lib/n8n-instance').RunningN8n} RunningN8n */
-/** @typedef {import('../../scripts/lib/n8n-instance').StoredExecution} StoredExecution */
+/** @typedef {import('../../scripts/lib/n8n').RunningN8n} RunningN8n */
+/** @typedef {import('../../scripts/lib/n8n').StoredExecution} StoredExecution */
 /** @typedef {import('../../sandbox/server').Sandbox} Sandbox */
 
 /** @param {number} ms */
@@ -232,7 +232,7 @@ async function finishedExecution(n8n, executionId) {
  * @param {number} count
  */
 async function executionsOf(n8n, workflowId, count) {
-	/** @type {import('../../scripts/lib/n8n-instance').ExecutionSummary[]} */
+	/** @type {import('../../scripts/lib/n8n').ExecutionSummary[]} */
 	let last = [];
 	return lib.waitFor(
 		`${count} execution(s) of workflow ${workflowId}`,
@@ -293,7 +293,7 @@ async function checkCreateWaitDownload(n8n, sandbox, version) {
 	assert.equal(started.status, 200, `the Webhook node answered ${started.status}: ${started.text.slice(0, 300)}`);
 
 	// 1. The execution pauses at the Wait node, and the sandbox holds the request with the resume URL.
-	/** @type {import('../../scripts/lib/n8n-instance').ExecutionSummary | undefined} */
+	/** @type {import('../../scripts/lib/n8n').ExecutionSummary | undefined} */
 	let seen;
 	const waiting = await lib.waitFor(
 		'the execution to wait at "Wait for the signer"',
@@ -563,7 +563,7 @@ async function runVersion(version, tarball, options) {
 		apiKeys: { [API_KEY]: { permitted: true } },
 		signatureRequests: [{ signatureRequestId: KNOWN_ID }, { signatureRequestId: KNOWN_ID_2 }, ...demoSignatureRequests(3)],
 	});
-	/** @type {import('../../scripts/lib/n8n-instance').Instance | undefined} */
+	/** @type {import('../../scripts/lib/n8n').Instance | undefined} */
 	let instance;
 	try {
 		instance = await lib.createInstance({
@@ -724,7 +724,7 @@ async function runVersion(version, tarball, options) {
 		});
 
 		if (options.server) {
-			/** @type {import('../../scripts/lib/n8n-instance').RunningN8n | undefined} */
+			/** @type {import('../../scripts/lib/n8n').RunningN8n | undefined} */
 			let n8n;
 			const running = () => {
 				if (!n8n) throw new Error('n8n is not running (it did not start in check 6)');
