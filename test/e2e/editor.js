@@ -31,7 +31,7 @@ const os = require('node:os');
 const path = require('node:path');
 
 const lib = require('../../scripts/lib/n8n');
-const { Checks, indent } = require('./checks');
+const { Checks, indent } = require('./lib/checks');
 const { startSandbox } = require('../../sandbox/server');
 
 const REPO = path.resolve(__dirname, '..', '..');
@@ -104,7 +104,7 @@ function normalizeSvg(text) {
 	return text.replace(/\s+/g, ' ').trim();
 }
 
-/** @typedef {import('./checks').CheckResult} CheckResult */
+/** @typedef {import('./lib/checks').CheckResult} CheckResult */
 
 /* ------------------------------------------------------------------------------------------------ browser */
 

@@ -3,7 +3,7 @@
 
 /** The check collector of the e2e scripts: one line per check (✓ or ✗), failures recorded, never thrown. */
 
-const { formatDuration } = require('../../scripts/n8n-runtime');
+const { formatDuration } = require('../../../scripts/n8n-runtime');
 
 /** @typedef {{ name: string, ok: boolean, ms: number, error?: string, note?: string, screenshots?: string[] }} CheckResult */
 

@@ -1,0 +1,73 @@
+// @ts-check
+'use strict';
+
+/**
+ * The e2e scenarios, in the order they run. Each is a file here that exports
+ *
+ *   module.exports = {
+ *     needs: 'server',                 // 'cli': n8n execute, before n8n is started
+ *                                      // 'server': a running `n8n start` (await ctx.n8n())
+ *                                      // 'stopped': after n8n has stopped (the scans of what it left)
+ *     checks: [
+ *       { name: 'what the user would see, in one line', run: async (ctx) => { … assert … } },
+ *     ],
+ *   };
+ *
+ * and a line below. The runner numbers the checks in this order: (1), (2), … across all scenarios (the numbers stay
+ * the same with --only), runs them in every n8n version, and gives each the context of test/e2e/lib/context.js. A
+ * check fails by throwing (node:assert); what it says with ctx.say is printed above its ✓ line.
+ */
+
+/** The order is the run order: every 'cli' scenario first, then 'server', then 'stopped'. */
+const SCENARIOS = [
+	'cli-executions', // n8n execute: Update's request and output, unknown ID, error output, wrong key, an example
+	'n8n-start', // n8n start: owner, login, the editor's node types, the examples open
+	'create-wait-download', // Create → Wait → Download, resumed by the sandbox signer's callback
+	'trigger', // the OKdokument Trigger with a real and a forged callback
+	'examples', // the examples of Create → Wait → Download and of the trigger, as a user runs them
+	'secrets-scan', // the API keys nowhere in what n8n printed, answered or stored
+];
+
+/** @typedef {import('../lib/context').Context} Context */
+
+/**
+ * @typedef {object} Check
+ * @property {string} name
+ * @property {(ctx: Context) => Promise<void>} run
+ */
+
+/**
+ * @typedef {object} Scenario
+ * @property {'cli' | 'server' | 'stopped'} needs
+ * @property {Check[]} checks
+ */
+
+/** @typedef {Scenario & { name: string, checks: (Check & { number: number })[] }} LoadedScenario */
+
+const PHASES = ['cli', 'server', 'stopped'];
+
+/**
+ * Every scenario, its checks numbered; fails with a clear message when one is malformed or out of order.
+ * @returns {LoadedScenario[]}
+ */
+function loadScenarios() {
+	let number = 0;
+	let phase = 0;
+	return SCENARIOS.map((name) => {
+		/** @type {Scenario} */
+		const scenario = require(`./${name}`);
+		const where = `test/e2e/scenarios/${name}.js`;
+		if (!PHASES.includes(scenario?.needs)) throw new Error(`${where}: needs must be one of ${PHASES.join(', ')}`);
+		if (PHASES.indexOf(scenario.needs) < phase) {
+			throw new Error(`${where} (needs: '${scenario.needs}') must come before every scenario that needs '${PHASES[phase]}' (scenarios/index.js)`);
+		}
+		phase = PHASES.indexOf(scenario.needs);
+		if (!Array.isArray(scenario.checks) || scenario.checks.length === 0) throw new Error(`${where}: no checks`);
+		for (const check of scenario.checks) {
+			if (typeof check?.name !== 'string' || typeof check.run !== 'function') throw new Error(`${where}: a check needs a name and run(ctx)`);
+		}
+		return { name, needs: scenario.needs, checks: scenario.checks.map((check) => ({ ...check, number: ++number })) };
+	});
+}
+
+module.exports = { SCENARIOS, PHASES, loadScenarios };
