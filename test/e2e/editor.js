@@ -31,6 +31,7 @@ const os = require('node:os');
 const path = require('node:path');
 
 const lib = require('../../scripts/lib/n8n');
+const debian = require('../../scripts/lib/debian-packages');
 const { Checks, indent } = require('./lib/checks');
 const { startSandbox } = require('../../sandbox/server');
 
@@ -39,7 +40,7 @@ const E2E_ROOT = path.join(REPO, '.e2e');
 const SCREENSHOTS_ROOT = path.join(E2E_ROOT, 'screenshots');
 const DOCS_IMAGES = path.join(REPO, 'docs', 'images');
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const CHROMIUM = process.env.CHROMIUM_PATH || debian.CHROMIUM.program;
 /** Without the background-networking flags Chromium keeps trying to reach Google's hosts, which this network refuses. */
 const CHROMIUM_FLAGS = [
 	'--headless',
@@ -937,6 +938,7 @@ function parseArgs(argv) {
 async function main() {
 	const args = parseArgs(process.argv.slice(2));
 	const started = Date.now();
+	if (!process.env.CHROMIUM_PATH) await debian.ensureDebianPackages({ needed: [debian.CHROMIUM] }, (line) => say(`editor: ${line}`));
 	let passed = 0;
 	let failed = 0;
 	if (args.url) {

@@ -19,7 +19,8 @@
  * starts with), e.g. `--only trigger,create-wait-download`; `editor` names the editor checks.
  *
  * After the checks in n8n itself, each version's editor is checked in Chromium (test/e2e/editor.js); --no-editor
- * skips that.
+ * skips that. Run as root on a fresh machine, the run first installs what it takes from Debian's packages (chromium,
+ * and redis-server for queue mode); as another user it stops at once with the command to run.
  *
  * A plain Node script (node:assert, no jest), so that `npm test` stays fast. It prints one line per check, a summary
  * per n8n version and, last, `e2e: N passed, N failed` alone on a line; the exit code is 1 when anything failed.
@@ -30,6 +31,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const lib = require('../../scripts/lib/n8n');
+const { CHROMIUM, REDIS, ensureDebianPackages } = require('../../scripts/lib/debian-packages');
 const { Checks } = require('./lib/checks');
 const { createContext } = require('./lib/context');
 const { REPO } = require('./lib/fixtures');
@@ -206,6 +208,15 @@ async function main() {
 	}
 	const started = Date.now();
 	const runScenarios = !options.only || options.only.some((name) => name !== EDITOR);
+	// Chromium only when the editor checks run (and no other browser was chosen); Redis for queue mode, in the same step.
+	try {
+		await ensureDebianPackages({ needed: options.editor && !process.env.CHROMIUM_PATH ? [CHROMIUM] : [], alsoInstall: [REDIS] }, (line) => say(`e2e: ${line}`));
+	} catch (error) {
+		say(`e2e: ${error instanceof Error ? error.message : String(error)}`);
+		say('e2e: 0 passed, 1 failed');
+		process.exitCode = 1;
+		return;
+	}
 	const which = options.only ? ` (only ${options.only.join(', ')})` : '';
 	say(`e2e: n8n ${options.versions.join(' and ')}${which}; building and packing the package…`);
 	/** @type {Checks[]} */
