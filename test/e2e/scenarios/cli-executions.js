@@ -13,17 +13,30 @@ const { API_KEY, WRONG_KEY, KNOWN_ID, KNOWN_ID_2 } = require('../lib/fixtures');
 const { received } = require('../lib/sandbox');
 const { assertExit } = require('../lib/cli-runs');
 
+/**
+ * Runs the workflow with a fresh sandbox log and checks how the run ended: exit 0 and status "success", or exit 1
+ * and status "error".
+ * @param {import('../lib/context').Context} ctx
+ * @param {string} workflowId
+ * @param {0 | 1} code
+ */
+async function runEnding(ctx, workflowId, code) {
+	ctx.sandbox.clearRequests();
+	const run = await ctx.execute(workflowId);
+	assertExit(run, code);
+	assert.equal(run.status, code === 0 ? 'success' : 'error');
+	return run;
+}
+
 /** @type {import('.').Scenario} */
 module.exports = {
 	needs: 'cli',
 	checks: [
 		{
 			name: 'happy path: the PATCH carries the exact body and key; the output item is OKdokument’s answer',
-			run: async ({ execute, sandbox }) => {
-				sandbox.clearRequests();
-				const run = await execute('e2eHappy');
-				assertExit(run, 0);
-				assert.equal(run.status, 'success');
+			run: async (ctx) => {
+				const { sandbox } = ctx;
+				const run = await runEnding(ctx, 'e2eHappy', 0);
 				assert.deepEqual(received(sandbox), [
 					{
 						method: 'PATCH',
@@ -45,11 +58,9 @@ module.exports = {
 		},
 		{
 			name: 'unknown ID: the run fails (exit 1) with OKdokument’s text "View ID does not exist: <id>"',
-			run: async ({ execute, sandbox, expectStored }) => {
-				sandbox.clearRequests();
-				const run = await execute('e2eUnknownId');
-				assertExit(run, 1);
-				assert.equal(run.status, 'error');
+			run: async (ctx) => {
+				const { sandbox, expectStored } = ctx;
+				const run = await runEnding(ctx, 'e2eUnknownId', 1);
 				assert.deepEqual(
 					received(sandbox).map((r) => [r.method, r.path, r.body?.signatureRequestId]),
 					[['PATCH', '/JSON/signatureRequest', 'sr-e2e-missing-1']],
@@ -66,11 +77,9 @@ module.exports = {
 		},
 		{
 			name: 'error output: the failed item reaches the node on the error output, the others the success branch',
-			run: async ({ execute, sandbox }) => {
-				sandbox.clearRequests();
-				const run = await execute('e2eErrorOutput');
-				assertExit(run, 0);
-				assert.equal(run.status, 'success');
+			run: async (ctx) => {
+				const { sandbox } = ctx;
+				const run = await runEnding(ctx, 'e2eErrorOutput', 0);
 				assert.deepEqual(
 					received(sandbox).map((r) => r.body?.signatureRequestId).sort(),
 					[KNOWN_ID, 'sr-e2e-missing-2', KNOWN_ID_2].sort(),
@@ -103,11 +112,9 @@ module.exports = {
 		},
 		{
 			name: 'wrong API key: the run fails with the 401 message',
-			run: async ({ execute, sandbox }) => {
-				sandbox.clearRequests();
-				const run = await execute('e2eWrongKey');
-				assertExit(run, 1);
-				assert.equal(run.status, 'error');
+			run: async (ctx) => {
+				const { sandbox } = ctx;
+				const run = await runEnding(ctx, 'e2eWrongKey', 1);
 				assert.deepEqual(
 					received(sandbox).map((r) => [r.method, r.path, r.apiKey]),
 					[['PATCH', '/JSON/signatureRequest', WRONG_KEY]],
@@ -120,10 +127,9 @@ module.exports = {
 		},
 		{
 			name: 'example bulk-update-with-error-output.json runs: 2 updated, 2 on the error branch',
-			run: async ({ execute, sandbox }) => {
-				sandbox.clearRequests();
-				const run = await execute('exBulkErrors');
-				assertExit(run, 0);
+			run: async (ctx) => {
+				const { sandbox } = ctx;
+				const run = await runEnding(ctx, 'exBulkErrors', 0);
 				assert.equal(sandbox.requests.length, 4, 'one PATCH per ID');
 				const updated = lib.nodeOutputs(run.output, 'Updated');
 				const failed = lib.nodeOutputs(run.output, 'Could not update');
