@@ -65,13 +65,22 @@ async function checkCreateWaitDownload(n8n, { sandbox, version, say, expectStore
 		record.sendInfoURL === resumePrefix || record.sendInfoURL.startsWith(`${resumePrefix}?`),
 		`sendInfoURL is "${record.sendInfoURL}", not the resume URL of execution ${waiting.id} (${resumePrefix}[?signature=…])`,
 	);
-	const creates = received(sandbox);
-	assert.deepEqual(traffic(sandbox), [['POST', '/JSON/signatureRequest', true]], 'Create sends one POST, and nothing is downloaded before signing');
-	assert.deepEqual(creates[0].body, {
+	const [upload, creation] = received(sandbox);
+	assert.deepEqual(
+		traffic(sandbox),
+		[
+			['POST', '/JSON/document', true],
+			['POST', '/JSON/signatureRequest', true],
+		],
+		'Create uploads the file, then creates the request; nothing is downloaded before signing',
+	);
+	assert.deepEqual(upload.body, { filename: 'e2e-contract.pdf', state: 'tosign', file: { content: pdfBase64 } });
+	assert.deepEqual(creation.body, {
 		signatureRequestId,
-		filedata: { content: pdfBase64, filename: 'e2e-contract.pdf' },
-		resulturl: 'https://example.com/thank-you',
+		id: record.documentId,
+		changeState: 'tosign',
 		sendInfoURL: record.sendInfoURL,
+		resulturl: 'https://example.com/thank-you',
 	});
 	const uploaded = sandbox.getDocument(record.documentId);
 	assert.ok(uploaded?.content.equals(original), 'the document OKdokument got is the PDF the workflow made');
@@ -106,6 +115,7 @@ async function checkCreateWaitDownload(n8n, { sandbox, version, say, expectStore
 	const bytes = await n8n.binaryData(binary);
 	assert.ok(bytes.equals(signedPdf), `the binary n8n stored (${bytes.length} bytes) is not the signed PDF (${signedPdf.length} bytes)`);
 	assert.deepEqual(traffic(sandbox), [
+		['POST', '/JSON/document', true],
 		['POST', '/JSON/signatureRequest', true],
 		['GET', `/JSON/document/metadata/${record.documentId}`, true],
 		['GET', `/JSON/document/${record.documentId}`, true],

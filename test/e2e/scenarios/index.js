@@ -23,6 +23,7 @@ const SCENARIOS = [
 	'cli-executions', // n8n execute: Update's request and output, unknown ID, error output, wrong key, an example
 	'n8n-start', // n8n start: owner, login, the editor's node types, the examples open
 	'create-wait-download', // Create → Wait → Download, resumed by the sandbox signer's callback
+	'send-and-wait', // Send and Wait for Signature: forged, altered, signed, canceled, timed out, many documents
 	'trigger', // the OKdokument Trigger with a real and a forged callback
 	'examples', // the examples of Create → Wait → Download and of the trigger, as a user runs them
 	'secrets-scan', // the API keys nowhere in what n8n printed, answered or stored

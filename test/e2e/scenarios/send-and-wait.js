@@ -1,0 +1,223 @@
+// @ts-check
+'use strict';
+
+/**
+ * Signature Request → Send and Wait for Signature in a running n8n: Webhook → … → Send and Wait → After signing
+ * (test/e2e/workflows/send-and-wait.json). What n8n itself does with the resume URL (its signature check, keeping
+ * the execution waiting, resuming it, the time-out) is read back from n8n, never from the node's own logs.
+ */
+
+const assert = require('node:assert/strict');
+
+const lib = require('../../../scripts/lib/n8n');
+const { SIGNED_MARKER, EXECUTION_TIMEOUT_MS, example, testWorkflow } = require('../lib/fixtures');
+const { postCallback, received, traffic } = require('../lib/sandbox');
+const { executionProblem, executionsOf, finishedExecution, waitingExecution } = require('../lib/executions');
+
+/** @typedef {import('../../../scripts/lib/n8n').RunningN8n} RunningN8n */
+/** @typedef {import('../lib/context').Context} Context */
+
+const WORKFLOW = testWorkflow('send-and-wait.json');
+const WEBHOOK_PATH = WORKFLOW.nodes.find((/** @type {any} */ n) => n.type === 'n8n-nodes-base.webhook').parameters.path;
+const NODE = WORKFLOW.nodes.find((/** @type {any} */ n) => n.name === 'Send and Wait');
+const PDF_BASE64 = WORKFLOW.nodes
+	.find((/** @type {any} */ n) => n.name === 'Sample PDF')
+	.parameters.assignments.assignments.find((/** @type {any} */ a) => a.name === 'pdfBase64').value;
+const MANY_EXAMPLE = example('send-many-and-wait.json');
+const ONE_EXAMPLE = example('send-one-and-wait.json');
+
+/** How long a call that must change nothing is given to change something anyway. */
+const SETTLE_MS = 2_000;
+
+/**
+ * Starts the workflow through its Webhook node and returns the execution once it waits, with the request it created.
+ * @param {RunningN8n} n8n
+ * @param {Context} ctx
+ * @param {{ signatureRequestId: string, waitSeconds?: number }} body
+ */
+async function startWaiting(n8n, { sandbox }, body) {
+	await n8n.activateWorkflow(WORKFLOW.id);
+	await n8n.waitForWebhook(WEBHOOK_PATH);
+	const before = (await n8n.executions(WORKFLOW.id)).length;
+	sandbox.clearRequests();
+	const started = await postCallback(`${n8n.url}/webhook/${WEBHOOK_PATH}`, body);
+	assert.equal(started.status, 200, `the Webhook node answered ${started.status}: ${started.text.slice(0, 300)}`);
+	const [newest] = await executionsOf(n8n, WORKFLOW.id, before + 1);
+	const waiting = await waitingExecution(n8n, newest.id);
+	const record = sandbox.getSignatureRequest(body.signatureRequestId);
+	assert.ok(record, `the sandbox has no signature request ${body.signatureRequestId}`);
+	return { executionId: waiting.id, record };
+}
+
+/**
+ * The execution's status as n8n stores it, after giving a call time to change it.
+ * @param {RunningN8n} n8n
+ * @param {string} executionId
+ */
+async function settledStatus(n8n, executionId) {
+	await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+	return (await n8n.execution(executionId)).status;
+}
+
+/**
+ * @param {RunningN8n} n8n
+ * @param {Context} ctx
+ */
+async function checkSigned(n8n, ctx) {
+	const { sandbox, version, say, expectStored } = ctx;
+	const signatureRequestId = `sr-e2e-saw-signed-${version}`;
+	const { executionId, record } = await startWaiting(n8n, ctx, { signatureRequestId });
+	const { documentId, sendInfoURL } = record;
+
+	// The request on the wire: the upload, then the request whose callback is this execution's signed resume URL.
+	const url = new URL(sendInfoURL);
+	assert.equal(`${url.origin}${url.pathname}`, `${n8n.url}/webhook-waiting/${executionId}/${NODE.id}`, `sendInfoURL ${sendInfoURL}`);
+	assert.deepEqual([...url.searchParams.keys()], ['signatureRequestId', 'documentId', 'signature']);
+	assert.equal(url.searchParams.get('signatureRequestId'), signatureRequestId);
+	assert.equal(url.searchParams.get('documentId'), documentId);
+	assert.match(String(url.searchParams.get('signature')), /^[0-9a-f]{64}$/);
+	assert.deepEqual(traffic(sandbox), [
+		['POST', '/JSON/document', true],
+		['POST', '/JSON/signatureRequest', true],
+	]);
+	const [upload, creation] = received(sandbox);
+	assert.deepEqual(upload.body, { filename: 'e2e-send-and-wait.pdf', state: 'tosign', file: { content: PDF_BASE64 } });
+	assert.deepEqual(creation.body, {
+		signatureRequestId,
+		id: documentId,
+		changeState: 'tosign',
+		sendInfoURL,
+		resulturl: 'https://example.com/thank-you',
+	});
+
+	// A forged "signed" through the genuine URL: answered 200, and n8n still holds the execution as waiting.
+	const forged = await postCallback(sendInfoURL, { state: 'signed', id: documentId, signatureRequestId });
+	assert.equal(forged.status, 200, `the forged callback got ${forged.status}: ${forged.text.slice(0, 200)}`);
+	assert.equal(await settledStatus(n8n, executionId), 'waiting', 'a forged callback must not resume the execution');
+
+	// An altered signature: n8n itself refuses it, before the node runs.
+	const altered = new URL(sendInfoURL);
+	const signature = String(altered.searchParams.get('signature'));
+	altered.searchParams.set('signature', `${signature.slice(0, -1)}${signature.endsWith('0') ? '1' : '0'}`);
+	const refused = await postCallback(altered.toString(), { state: 'signed', id: documentId, signatureRequestId });
+	assert.equal(refused.status, 401, `a URL with an altered signature got ${refused.status}, not 401: ${refused.text.slice(0, 200)}`);
+	const otherDocument = new URL(sendInfoURL);
+	otherDocument.searchParams.set('documentId', 'doc-forged');
+	assert.equal((await postCallback(otherDocument.toString(), { state: 'signed', id: 'doc-forged' })).status, 401, 'a URL naming another document must get 401');
+	assert.equal(await settledStatus(n8n, executionId), 'waiting', 'a refused call must not resume the execution');
+	assert.deepEqual(traffic(sandbox).slice(2), [['GET', `/JSON/document/metadata/${documentId}`, true]], 'only the forged call reached the node, which asked OKdokument');
+
+	// The sandbox's signer signs: OKdokument's callback resumes it with the signed PDF.
+	const signing = await sandbox.sign(signatureRequestId);
+	assert.equal(signing.callbackStatus, 200, `n8n answered the callback with ${signing.callbackStatus} ${signing.callbackError ?? ''}`);
+	assert.equal(signing.state, 'signed');
+	const finished = await finishedExecution(n8n, executionId);
+	assert.equal(finished.status, 'success', executionProblem(finished));
+	const [item] = lib.nodeItems(finished, 'After signing')?.[0] ?? [];
+	assert.ok(item, `"After signing" got nothing; nodes run: ${Object.keys(finished.data?.resultData?.runData ?? {}).join(', ')}`);
+	assert.deepEqual(
+		[item.json.state, item.json.confirmed, item.json.signatureRequestId, item.json.documentId, item.json.document?.state],
+		['signed', true, signatureRequestId, documentId, 'signed'],
+	);
+	const signedPdf = sandbox.getDocument(documentId)?.signedContent;
+	assert.ok(signedPdf?.includes(SIGNED_MARKER), 'the sandbox holds a signed PDF');
+	const bytes = await n8n.binaryData(item.binary?.data ?? {});
+	assert.ok(bytes.equals(signedPdf), `the PDF the next node got (${bytes.length} bytes) is not the signed PDF (${signedPdf.length} bytes)`);
+
+	// OKdokument calls again after the end: n8n's "no action required", no second run.
+	const again = await sandbox.redeliverCallback(signatureRequestId);
+	assert.equal(again.status, 200, `a repeated callback got ${again.status}`);
+	assert.equal((await n8n.executions(WORKFLOW.id)).filter((e) => e.id === executionId).length, 1);
+	assert.equal((await n8n.execution(executionId)).status, 'success');
+	expectStored(signatureRequestId);
+	say(`      execution ${executionId}: forged → still waiting, altered signature → 401, signed → ${finished.status} with the signed PDF (${bytes.length} bytes), repeat → ${again.status}`);
+}
+
+/**
+ * @param {RunningN8n} n8n
+ * @param {Context} ctx
+ */
+async function checkCanceled(n8n, ctx) {
+	const signatureRequestId = `sr-e2e-saw-canceled-${ctx.version}`;
+	const { executionId } = await startWaiting(n8n, ctx, { signatureRequestId });
+	const canceling = await ctx.sandbox.cancel(signatureRequestId);
+	assert.equal(canceling.callbackStatus, 200, `n8n answered the callback with ${canceling.callbackStatus} ${canceling.callbackError ?? ''}`);
+	const finished = await finishedExecution(n8n, executionId);
+	assert.equal(finished.status, 'success', executionProblem(finished));
+	const [item] = lib.nodeItems(finished, 'After signing')?.[0] ?? [];
+	assert.deepEqual([item?.json.state, item?.json.confirmed], ['canceled', true]);
+	assert.equal(item.binary, undefined, 'a canceled request carries no PDF');
+	ctx.say(`      execution ${executionId}: canceled → ${finished.status}, no PDF`);
+}
+
+/**
+ * @param {RunningN8n} n8n
+ * @param {Context} ctx
+ */
+async function checkTimedOut(n8n, ctx) {
+	const signatureRequestId = `sr-e2e-saw-timeout-${ctx.version}`;
+	const { executionId, record } = await startWaiting(n8n, ctx, { signatureRequestId, waitSeconds: 5 });
+	const finished = await finishedExecution(n8n, executionId);
+	assert.equal(finished.status, 'success', executionProblem(finished));
+	const [item] = lib.nodeItems(finished, 'After signing')?.[0] ?? [];
+	assert.ok(item, `"After signing" got nothing; nodes run: ${Object.keys(finished.data?.resultData?.runData ?? {}).join(', ')}`);
+	assert.deepEqual(
+		[item.json.state, item.json.confirmed, item.json.signatureRequestId, item.json.documentId],
+		['timedOut', false, signatureRequestId, record.documentId],
+	);
+	assert.equal(item.binary, undefined, 'a time-out carries no file (not even the unsigned input)');
+	assert.equal(ctx.sandbox.getSignatureRequest(signatureRequestId)?.state, 'tosign', 'the request stays in OKdokument as it is');
+	ctx.say(`      execution ${executionId}: no callback within 5 s → ${finished.status} with state "timedOut"`);
+}
+
+/**
+ * The many-documents example: its Execute Workflow node starts the one-document sub-workflow per item without
+ * waiting; each sub-execution waits for its own signer, and signing both resumes both.
+ * @param {RunningN8n} n8n
+ * @param {Context} ctx
+ */
+async function checkSendMany(n8n, { sandbox, say }) {
+	const manualTrigger = MANY_EXAMPLE.nodes.find((/** @type {any} */ n) => n.type === 'n8n-nodes-base.manualTrigger');
+	const before = new Set(sandbox.listSignatureRequests().map((r) => r.signatureRequestId));
+	const parentId = await n8n.runManually(MANY_EXAMPLE.id, manualTrigger.name);
+	const parent = await finishedExecution(n8n, parentId);
+	assert.equal(parent.status, 'success', executionProblem(parent));
+	const children = await executionsOf(n8n, ONE_EXAMPLE.id, 2);
+	assert.equal(children.length, 2, 'one sub-execution per document');
+	for (const child of children) await waitingExecution(n8n, child.id);
+	const requests = await lib.waitFor(
+		'two new signature requests',
+		async () => {
+			const fresh = sandbox.listSignatureRequests().filter((r) => !before.has(r.signatureRequestId));
+			return fresh.length >= 2 ? fresh : undefined;
+		},
+		{ timeoutMs: EXECUTION_TIMEOUT_MS },
+	);
+	assert.deepEqual(requests.map((r) => sandbox.getDocument(r.documentId)?.filename).sort(), ['contract-Alice.pdf', 'contract-Bob.pdf']);
+	for (const request of requests) {
+		const signing = await sandbox.sign(request.signatureRequestId);
+		assert.equal(signing.callbackStatus, 200, `n8n answered the callback with ${signing.callbackStatus} ${signing.callbackError ?? ''}`);
+	}
+	for (const child of children) {
+		const finished = await finishedExecution(n8n, child.id);
+		assert.equal(finished.status, 'success', executionProblem(finished));
+		const [item] = lib.nodeItems(finished, 'Signed: store the PDF')?.[0] ?? [];
+		assert.deepEqual([item?.json.state, item?.json.confirmed], ['signed', true], `sub-execution ${child.id}`);
+		assert.ok(item.binary?.data, 'the signed PDF reaches the "signed" branch');
+	}
+	say(`      parent ${parentId} → ${parent.status}; sub-executions ${children.map((c) => c.id).join(', ')}: waiting → signed`);
+}
+
+/** @type {import('.').Scenario} */
+module.exports = {
+	needs: 'server',
+	checks: [
+		{
+			name: 'Send and Wait: its signed resume URL is the callback; a forged callback keeps it waiting; an altered signature gets 401 from n8n; the signature resumes it with the signed PDF',
+			run: async (ctx) => checkSigned(await ctx.n8n(), ctx),
+		},
+		{ name: 'Send and Wait: the signer cancels, the execution goes on as canceled, without a PDF', run: async (ctx) => checkCanceled(await ctx.n8n(), ctx) },
+		{ name: 'Send and Wait: a 5 s wait limit ends with state "timedOut" and the request’s IDs', run: async (ctx) => checkTimedOut(await ctx.n8n(), ctx) },
+		{ name: 'Send and Wait, many documents: the example waits in one sub-execution per document', run: async (ctx) => checkSendMany(await ctx.n8n(), ctx) },
+	],
+};
