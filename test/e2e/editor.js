@@ -15,6 +15,8 @@
  *   - the node's icon is the package's own file, loaded and painted, in the light theme (node panel, canvas, NDV) and
  *     in the dark theme (`okdokument.dark.svg`);
  *   - the node's NDV shows Resource, Operation, Signature Request ID, Send Info URL and Result URL, with the two hints;
+ *   - the node panel lists "Send a document for signature and wait until it is signed" once, and its NDV explains
+ *     the wait and what a time-out gives;
  *   - the credential dialog ("OKdokument API", environment Custom, base URL = sandbox): a wrong key fails with our
  *     message, a good key reports "Connection tested successfully".
  * Screenshots go to .e2e/screenshots/<n8n version>/ (git-ignored). `--docs-images` also writes docs/images/*.png.
@@ -64,6 +66,10 @@ const ICON_SOURCE_DIR = path.join(REPO, 'nodes', 'OkDokument');
 
 /** The node-creator action that adds the node as Signature Request → Update. */
 const UPDATE_ACTION = 'Update a signature request';
+/** … and as Signature Request → Send and Wait for Signature. */
+const SEND_AND_WAIT_ACTION = 'Send a document for signature and wait until it is signed';
+/** What the Send and Wait NDV must explain: the wait (its notice) and what a time-out gives (Limit Wait Time's hint). */
+const SEND_AND_WAIT_TEXTS = [/pauses this workflow until OKdokument confirms/, /state "timedOut".*never with a signature/];
 const FIELD_LABELS = ['Resource', 'Operation', 'Signature Request ID', 'Send Info URL', 'Result URL'];
 const HINTS = {
 	sendInfoUrl: /\$execution\.resumeUrl/,
@@ -210,15 +216,17 @@ async function searchNodePanel(s) {
 }
 
 /**
- * Picks the node in the panel, then its "Update a signature request" action; waits for the canvas node and the NDV.
+ * Picks the node in the panel, then one of its actions ("Update a signature request" unless told); waits for the
+ * canvas node and the NDV.
  * @param {EditorSession} s
  * @param {import('playwright-core').Locator} item
  * @param {() => Promise<void>} [beforeAction]  runs while the node's actions are shown
+ * @param {string} [actionText]
  */
-async function addNodeFromPanel(s, item, beforeAction) {
+async function addNodeFromPanel(s, item, beforeAction, actionText = UPDATE_ACTION) {
 	const { page } = s;
 	await item.click();
-	const action = page.getByTestId('item-iterator-item').filter({ hasText: UPDATE_ACTION }).first();
+	const action = page.getByTestId('item-iterator-item').filter({ hasText: actionText }).first();
 	// With the package's trigger node, the empty workflow's trigger panel lists the triggers first and folds the
 	// actions under "Actions (N)".
 	const actionsHeader = page.getByText(/^\s*Actions\s*\(\d+\)\s*$/).first();
@@ -236,7 +244,7 @@ async function addNodeFromPanel(s, item, beforeAction) {
 			await actionsHeader.click();
 			unfolded = true;
 		}
-		if (Date.now() > deadline) throw new Error(`the node panel shows no "${UPDATE_ACTION}" action`);
+		if (Date.now() > deadline) throw new Error(`the node panel shows no "${actionText}" action`);
 		await page.waitForTimeout(250);
 	}
 	await ndv.waitFor({ state: 'visible', timeout: 30_000 });
@@ -479,7 +487,7 @@ async function versionOf(url, owner) {
  * @property {string} [tarball]     packed package; packed from this repository when missing
  * @property {string} [url]         use an n8n that is already running (package installed, owner set up) instead
  * @property {{ email: string, password: string }} [owner]  sign-in for `url` (default: the owner startN8n creates)
- * @property {boolean} [docsImages] also write docs/images/node-panel.png and docs/images/ndv.png
+ * @property {boolean} [docsImages] also write docs/images/node-panel.png, docs/images/ndv.png and docs/images/send-and-wait.png
  * @property {boolean} [acceptN8n1Generic401]  on n8n 1.x, accept n8n's own 401 text instead of ours (see N8N1_GENERIC_401)
  * @property {(line: string) => void} [print]
  */
@@ -773,6 +781,47 @@ async function runEditorChecks(options = {}) {
 				}),
 			);
 		} else checks.skip(darkName, 'the node panel did not list the node');
+
+		// ---------------------------------------------------------------- Send and Wait for Signature
+		const sendAndWaitName = `node panel: "${SEND_AND_WAIT_ACTION}" is listed once; its NDV explains the wait and what a time-out gives`;
+		if (signedIn && found) {
+			await checks.run(
+				sendAndWaitName,
+				withFailureShot(async () => {
+					await openNewWorkflow(s, 'light');
+					const item = await searchNodePanel(s);
+					/** @type {Record<string, number>} */
+					const listed = {};
+					const { ndv } = await addNodeFromPanel(
+						s,
+						item,
+						async () => {
+							for (const text of [SEND_AND_WAIT_ACTION, UPDATE_ACTION]) {
+								listed[text] = await page.getByTestId('item-iterator-item').filter({ hasText: text }).count();
+							}
+							await s.shot('node-panel-send-and-wait');
+						},
+						SEND_AND_WAIT_ACTION,
+					);
+					for (const [text, count] of Object.entries(listed)) ensure(count === 1, `the node panel lists "${text}" ${count} times`);
+					const params = ndv.getByTestId('node-parameters');
+					await params.waitFor({ state: 'visible' });
+					const operation = await params.getByTestId('parameter-input-operation').locator('input').first().inputValue();
+					ensure(operation === 'Send and Wait for Signature', `Operation shows ${JSON.stringify(operation)}`);
+					for (const text of SEND_AND_WAIT_TEXTS) {
+						ensure(await params.getByText(text).first().isVisible(), `the NDV shows no text matching ${text}`);
+					}
+					for (const name of ['source', 'binaryPropertyName', 'limitWaitTime', 'downloadSignedPdf', 'outputBinaryPropertyName']) {
+						ensure(await params.getByTestId(`parameter-input-${name}`).first().isVisible(), `the ${name} input is not visible`);
+					}
+					ensure(!(await params.getByTestId('parameter-input-sendInfoUrl').first().isVisible()), 'Send and Wait must not offer a Send Info URL');
+					await s.shot('ndv-send-and-wait');
+					if (options.docsImages) await docsImage(s, 'send-and-wait.png', await ndvClip(s, ndv, 'limitWaitTime'));
+					await closeNdv(s, ndv);
+					return `Operation = ${operation}; actions listed: ${Object.entries(listed).map(([t, c]) => `"${t}" ×${c}`).join(', ')}`;
+				}),
+			);
+		} else checks.skip(sendAndWaitName, 'the node panel did not list the node');
 		// Leave the profile as we found it (it is deleted anyway).
 		await page.evaluate(() => window.localStorage.removeItem('N8N_THEME')).catch(() => {});
 	} catch (error) {
@@ -861,16 +910,17 @@ async function panelClip(s, item) {
 }
 
 /**
- * The NDV's parameters column, from its tabs to the Result URL hint.
+ * The NDV's parameters column, from its tabs to the block of a field (the Result URL unless told) and its hint.
  * @param {EditorSession} s
  * @param {import('playwright-core').Locator} ndv
+ * @param {string} [lastField]
  */
-async function ndvClip(s, ndv) {
+async function ndvClip(s, ndv, lastField = 'resultUrl') {
 	const params = await ndv.getByTestId('node-parameters').boundingBox();
 	const tab = await ndv.getByTestId('tab-params').first().boundingBox();
 	const resultUrl = await ndv
 		.getByTestId('parameter-item')
-		.filter({ has: s.page.getByTestId('parameter-input-resultUrl') })
+		.filter({ has: s.page.getByTestId(`parameter-input-${lastField}`) })
 		.last()
 		.boundingBox();
 	ensure(params && tab && resultUrl, 'no NDV parameters to frame');
