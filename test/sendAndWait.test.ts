@@ -288,6 +288,19 @@ describe('Send and Wait for Signature: what resumes it, and what does not', () =
 		expect(warnings(execution)).toEqual([expect.stringContaining(`keeps waiting: ${reason}`)]);
 	});
 
+	it('a callback in the Power Automate connector’s shape wakes it up like any other: OKdokument’s state decides', async () => {
+		const execution = await sendAndWait();
+		const { signatureRequestId, resumeUrl } = createdRequest();
+		await sandbox.sign(signatureRequestId, { deliverCallback: false });
+		sandbox.addDocument({ ...sandbox.getDocument(createdRequest().documentId)!, state: 'signed' });
+
+		const call = await post(execution, resumeUrl, { code: 'SUCCESS', message: 'Document signed', result: 'OK', statusCode: 200, url: '', success: true });
+
+		expect(call.status).toBe(200);
+		expect(execution.status).toBe('success');
+		expect(outputOf(execution)).toEqual([expect.objectContaining({ state: 'signed', confirmed: true, signatureRequestId })]);
+	});
+
 	it('garbage that is not JSON leaves it waiting', async () => {
 		const execution = await sendAndWait();
 

@@ -91,13 +91,17 @@ export function readWaitingFor(context: IWebhookFunctions): WaitingFor | undefin
 	return { signatureRequestId, documentId };
 }
 
-/** A call that names another document or request than the one this execution waits for. */
+/**
+ * A call that names another document or request than the one this execution waits for. Only the
+ * wiki's explicit keys count: what the connector's `result` holds in a callback is not documented.
+ */
 function namesAnother(callback: SigningCallback, waitingFor: WaitingFor): string | undefined {
 	if (callback.documentId !== undefined && callback.documentId !== waitingFor.documentId) {
 		return `it is about document ${callback.documentId}, not ${waitingFor.documentId}`;
 	}
-	if (callback.signatureRequestId !== undefined && callback.signatureRequestId !== waitingFor.signatureRequestId) {
-		return `it is about signature request ${callback.signatureRequestId}, not ${waitingFor.signatureRequestId}`;
+	const { signatureRequestId } = callback.raw;
+	if (signatureRequestId !== undefined && String(signatureRequestId) !== waitingFor.signatureRequestId) {
+		return `it is about signature request ${String(signatureRequestId)}, not ${waitingFor.signatureRequestId}`;
 	}
 	return undefined;
 }
