@@ -3,15 +3,17 @@
 'use strict';
 
 // Runs the OKdokument sandbox in the foreground (dev tooling, never shipped).
-// Usage: node sandbox/cli.js [--port 8787] [--host 127.0.0.1] [--api-key KEY] [--seed N]
+// Usage: node sandbox/cli.js [--port 8787] [--host 127.0.0.1] [--api-key KEY] [--seed N] [--dialect wiki|connector]
 
-const { startSandbox, DEFAULT_API_KEY, demoSignatureRequests } = require('./server');
+const { startSandbox, DEFAULT_API_KEY, DIALECTS, demoSignatureRequests } = require('./server');
 
-const USAGE = `Usage: node sandbox/cli.js [--port 8787] [--host 127.0.0.1] [--api-key KEY] [--seed N]
+const USAGE = `Usage: node sandbox/cli.js [--port 8787] [--host 127.0.0.1] [--api-key KEY] [--seed N] [--dialect wiki|connector]
   --port     port to listen on (0 = any free port), default 8787
   --host     interface to bind, default 127.0.0.1
   --api-key  the accepted x-api-key, default ${DEFAULT_API_KEY}
-  --seed     number of example signature requests, default 3`;
+  --seed     number of example signature requests, default 3
+  --dialect  which documentation to answer as: wiki (default) or connector (the Power Automate connector's
+             shapes: no documentId, {code, message, result, statusCode, success} errors and callbacks, 405 on PATCH)`;
 
 /** @param {string} message */
 function fail(message) {
@@ -21,7 +23,8 @@ function fail(message) {
 
 /** @param {string[]} argv */
 function parseArgs(argv) {
-	const options = { port: 8787, host: '127.0.0.1', apiKey: DEFAULT_API_KEY, seed: 3 };
+	/** @type {{ port: number, host: string, apiKey: string, seed: number, dialect: import('./server').Dialect }} */
+	const options = { port: 8787, host: '127.0.0.1', apiKey: DEFAULT_API_KEY, seed: 3, dialect: 'wiki' };
 	for (let i = 0; i < argv.length; i++) {
 		const [flag, inline] = argv[i].split(/=(.*)/s);
 		if (flag === '-h' || flag === '--help') {
@@ -35,6 +38,9 @@ function parseArgs(argv) {
 		else if (flag === '--api-key') options.apiKey = value;
 		else if (flag === '--port' && Number.isInteger(count) && count >= 0 && count < 65536) options.port = count;
 		else if (flag === '--seed' && Number.isInteger(count) && count >= 0) options.seed = count;
+		else if (flag === '--dialect' && DIALECTS.includes(/** @type {import('./server').Dialect} */ (value))) {
+			options.dialect = /** @type {import('./server').Dialect} */ (value);
+		}
 		else fail(`Bad argument: ${flag} ${value}`);
 	}
 	return options;
@@ -48,10 +54,12 @@ async function main() {
 		port: options.port,
 		apiKeys: { [options.apiKey]: { permitted: true } },
 		signatureRequests: seed,
+		dialect: options.dialect,
 		log: (line) => console.log(`${new Date().toISOString().slice(11, 23)} ${line}`),
 	});
 	console.log(`OKdokument sandbox listening on ${sandbox.url} (API under ${sandbox.url}/JSON)`);
 	console.log(`  x-api-key:          ${options.apiKey}`);
+	console.log(`  dialect:            ${options.dialect}`);
 	console.log(`  signature requests: ${seed.map((r) => r.signatureRequestId).join(', ') || '(none)'}`);
 	console.log('Press Ctrl+C to stop.');
 

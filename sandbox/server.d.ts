@@ -6,6 +6,22 @@ import type { IncomingHttpHeaders } from 'node:http';
 /** The key the sandbox accepts when no `apiKeys` are given. Obviously fake, shaped like `<hex>_<hex>`. */
 export declare const DEFAULT_API_KEY: string;
 
+/**
+ * Which documentation the sandbox follows where the two disagree (docs 8.6, 8.8, 8.9, 8.10):
+ * - 'wiki' (default): answers `{message, result, url, documentId}`, errors `{message, value}`, callbacks
+ *   `{state, id, signatureRequestId}`, `PATCH /JSON/signatureRequest`; accepts both encodings of `rules` and
+ *   `allowedFields`.
+ * - 'connector' (the Power Automate connector's definition): answers `{code, message, result, statusCode, url,
+ *   success}` without `documentId`, errors `{code, message, result, statusCode, success}`, callbacks `{code, message,
+ *   result, statusCode, url, success}`; PATCH answers 405, `POST /JSON/signatureRequest/{id}` with `{sendInfoURL}`
+ *   sets the callback instead; Create needs `id` and `changeState` (no inline `filedata`); `rules` must be a string
+ *   and `allowedFields` values strings, as the connector types them.
+ */
+export type Dialect = 'wiki' | 'connector';
+
+/** Both dialects, the default first. */
+export declare const DIALECTS: readonly Dialect[];
+
 /** Document / signing states from the API docs (section 5). */
 export type DocumentState = 'tags' | 'tostamp' | 'tosign' | 'signed' | 'errorsendinfo' | 'canceled';
 
@@ -75,8 +91,8 @@ export interface SigningOptions {
 /** The end of a signing round (docs 4.1, 4.2). */
 export interface SigningResult {
 	/**
-	 * Status of the answer to the sendInfo callback (POST, JSON `{state, id, signatureRequestId}`,
-	 * no authentication); null when the request has no sendInfoURL or no answer came.
+	 * Status of the answer to the sendInfo callback (POST, JSON `{state, id, signatureRequestId}`, or the
+	 * connector's shape in that dialect, no authentication); null when the request has no sendInfoURL or no answer came.
 	 */
 	callbackStatus: number | null;
 	/** Why no answer came (connection refused, timeout, ...), when the callback got none. */
@@ -96,6 +112,8 @@ export interface SandboxOptions {
 	apiKeys?: Record<string, ApiKeyAccess>;
 	/** Seed state; `reset()` returns to it. */
 	signatureRequests?: SignatureRequestInput[];
+	/** Default 'wiki'; `reset()` returns to it. */
+	dialect?: Dialect;
 	/** Default true: no console output. */
 	quiet?: boolean;
 	/** Custom sink for the one-line-per-request log; overrides `quiet`. */
@@ -159,6 +177,10 @@ export interface Sandbox {
 	readonly requests: RecordedRequest[];
 	/** The most requests being handled at the same time since start, reset() or clearRequests(). */
 	readonly maxConcurrentRequests: number;
+	/** The dialect it speaks now. */
+	readonly dialect: Dialect;
+	/** Speaks this dialect from the next request (and callback) on; `reset()` returns to the one it started with. */
+	setDialect(dialect: Dialect): void;
 	clearRequests(): void;
 	/** A copy of the stored record, or undefined. */
 	getSignatureRequest(id: string): SignatureRequestRecord | undefined;
@@ -179,12 +201,12 @@ export interface Sandbox {
 	/** The signer presses Cancel: as `sign`, with 'canceled' and result=close. */
 	cancel(signatureRequestId: string, options?: SigningOptions): Promise<SigningResult>;
 	/**
-	 * POSTs a finished round's callback `{state, id, signatureRequestId}` once more (as OKdokument might
+	 * POSTs a finished round's callback (in the current dialect's shape) once more (as OKdokument might
 	 * after a failed delivery) and resolves with the answer's status (null and `error` when none came).
 	 * The document's state does not change. Rejects (SigningRefused) for an unknown or unfinished request.
 	 */
 	redeliverCallback(signatureRequestId: string): Promise<{ status: number | null; error?: string }>;
-	/** Restores the seed state and clears the request log, all faults, latency and chaos. */
+	/** Restores the seed state and the starting dialect, and clears the request log, all faults, latency and chaos. */
 	reset(): void;
 	/** Answers every request this many ms late (simulated network and server time); 0 turns it off. */
 	setLatency(ms: number): void;

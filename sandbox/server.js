@@ -21,6 +21,7 @@ const DEFAULT_API_KEY = '5a4db0c1e_0000sandbox0000';
 const MAX_BODY_BYTES = 20 * 1024 * 1024; // a 10 MB PDF as base64 plus JSON overhead
 
 const { apiError, isObject, json } = require('./replies');
+const { DIALECTS, checkDialect, inDialect } = require('./dialects');
 const { addDocument, demoSignatureRequests, freshState, toRecord } = require('./state');
 const { finishSigning, redeliverCallback } = require('./signer');
 
@@ -106,7 +107,8 @@ function faultReply(fault) {
 		case 'text':
 			return { status: fault.status ?? 200, body: fault.body ?? 'not json', headers: { 'content-type': 'text/plain; charset=utf-8' } };
 		case 'status':
-			return json(fault.status ?? 500, fault.body ?? { message: 'err.internal', value: '' });
+			// Without a body: OKdokument's report for the status, in the dialect spoken; a given body is sent as it is.
+			return fault.body === undefined ? apiError(fault.status ?? 500, 'err.internal', '') : json(fault.status ?? 500, fault.body);
 		default:
 			throw new Error(`fault ${fault.type} has no reply`);
 	}
@@ -197,6 +199,8 @@ async function startSandbox(options = {}) {
 	const host = options.host ?? '127.0.0.1';
 	const apiKeys = new Map(Object.entries(options.apiKeys ?? { [DEFAULT_API_KEY]: { permitted: true } }));
 	const seed = (options.signatureRequests ?? []).map(toRecord);
+	const startDialect = checkDialect(options.dialect ?? 'wiki');
+	let dialect = startDialect;
 	const log = options.log ?? (options.quiet === false ? (/** @type {string} */ line) => console.log(line) : () => {});
 
 	let state = freshState(seed);
@@ -242,14 +246,16 @@ async function startSandbox(options = {}) {
 			const denied = authorize(request);
 			if (denied) return denied;
 		}
-		const matches = COMPILED_ROUTES.map((route) => ({ route, match: route.regex.exec(path) })).filter((m) => m.match);
+		const matches = COMPILED_ROUTES.filter((route) => !route.dialects || route.dialects.includes(dialect))
+			.map((route) => ({ route, match: route.regex.exec(path) }))
+			.filter((m) => m.match);
 		if (matches.length === 0) return apiError(404, 'err.not.found', path);
 		const hit = matches.find((m) => m.route.method === method);
 		if (!hit) {
 			const allow = [...new Set(matches.map((m) => m.route.method))].join(', ');
 			return { ...apiError(405, 'err.method.not.allowed', method), headers: { allow } };
 		}
-		return hit.route.handler({ request, buffer, params: decodeParams(hit.match?.groups), state, url });
+		return hit.route.handler({ request, buffer, params: decodeParams(hit.match?.groups), state, url, dialect });
 	}
 
 	/** @param {http.ServerResponse} res @param {Reply} reply @param {RecordedRequest} request @param {string} note */
@@ -319,7 +325,7 @@ async function startSandbox(options = {}) {
 		else if (fault && fault.type !== 'delay') reply = faultReply(fault);
 		else if (tooLarge) reply = apiError(413, 'err.payload.too.large', '');
 		else reply = await dispatch(request, buffer);
-		send(res, reply, request, note);
+		send(res, inDialect(reply, dialect), request, note);
 	}
 
 	const server = http.createServer((req, res) => {
@@ -357,6 +363,12 @@ async function startSandbox(options = {}) {
 		get maxConcurrentRequests() {
 			return maxInFlight;
 		},
+		get dialect() {
+			return dialect;
+		},
+		setDialect(next) {
+			dialect = checkDialect(next);
+		},
 		clearRequests() {
 			requests.length = 0;
 			maxInFlight = inFlight;
@@ -384,16 +396,17 @@ async function startSandbox(options = {}) {
 			return copyDocument(record);
 		},
 		sign(signatureRequestId, options = {}) {
-			return finishSigning(state, url, signatureRequestId, 'signed', { ...options, signal: stopController.signal });
+			return finishSigning(state, url, signatureRequestId, 'signed', { ...options, dialect, signal: stopController.signal });
 		},
 		cancel(signatureRequestId, options = {}) {
-			return finishSigning(state, url, signatureRequestId, 'canceled', { ...options, signal: stopController.signal });
+			return finishSigning(state, url, signatureRequestId, 'canceled', { ...options, dialect, signal: stopController.signal });
 		},
 		redeliverCallback(signatureRequestId) {
-			return redeliverCallback(state, signatureRequestId, stopController.signal);
+			return redeliverCallback(state, signatureRequestId, { baseUrl: url, dialect, signal: stopController.signal });
 		},
 		reset() {
 			state = freshState(seed);
+			dialect = startDialect;
 			requests.length = 0;
 			faults.length = 0;
 			latencyMs = 0;
@@ -429,4 +442,4 @@ async function startSandbox(options = {}) {
 	return sandbox;
 }
 
-module.exports = { startSandbox, DEFAULT_API_KEY, demoSignatureRequests };
+module.exports = { startSandbox, DEFAULT_API_KEY, DIALECTS, demoSignatureRequests };

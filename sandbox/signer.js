@@ -10,11 +10,14 @@
 const http = require('node:http');
 const https = require('node:https');
 
+const { callbackPayload } = require('./dialects');
 const { addDocument, formatModification, samplePdf } = require('./state');
 
 /** @typedef {import('./types').State} State */
 /** @typedef {import('./server').DocumentRecord} DocumentRecord */
 /** @typedef {import('./server').SigningResult} SigningResult */
+/** @typedef {import('./server').Dialect} Dialect */
+/** @typedef {{ baseUrl: string, dialect: Dialect, signal: AbortSignal | undefined }} Delivery */
 
 /** How long the sandbox waits for the sendInfo callback's answer. */
 const CALLBACK_TIMEOUT_MS = 30_000;
@@ -67,9 +70,9 @@ function signedPdf(document, signatureRequestId) {
 }
 
 /**
- * POSTs the callback exactly as docs 4.1 describe: JSON, no authentication. Resolves with the
- * answer's status, or an error text when there was no answer.
- * @param {string} target @param {Record<string, string>} payload @param {AbortSignal | undefined} signal
+ * POSTs the callback as docs 4.1 describe: JSON, no authentication. Resolves with the answer's
+ * status, or an error text when there was no answer.
+ * @param {string} target @param {Record<string, unknown>} payload @param {AbortSignal | undefined} signal
  * @returns {Promise<{ status: number | null, error?: string }>}
  */
 function postCallback(target, payload, signal) {
@@ -143,8 +146,9 @@ function redirectUrl(baseUrl, resulturl, document, result, lang) {
  * @param {string} baseUrl  the sandbox's base URL, for the default thank-you page
  * @param {string} signatureRequestId
  * @param {'signed' | 'canceled'} outcome
- * @param {{ lang?: string, signal?: AbortSignal, deliverCallback?: boolean }} [options]  lang: the browser's
- *   locale (default 'en'); deliverCallback: false sends no callback, as when the receiver was unreachable
+ * @param {{ lang?: string, signal?: AbortSignal, deliverCallback?: boolean, dialect?: Dialect }} [options]  lang: the
+ *   browser's locale (default 'en'); deliverCallback: false sends no callback, as when the receiver was unreachable;
+ *   dialect: the callback's shape (default 'wiki')
  * @returns {Promise<SigningResult>}
  */
 async function finishSigning(state, baseUrl, signatureRequestId, outcome, options = {}) {
@@ -165,7 +169,7 @@ async function finishSigning(state, baseUrl, signatureRequestId, outcome, option
 		const answer =
 			options.deliverCallback === false
 				? { status: null, error: UNDELIVERED }
-				: await deliverCallback(request, document, options.signal);
+				: await deliverCallback(request, document, { baseUrl, dialect: options.dialect ?? 'wiki', signal: options.signal });
 		result.callbackStatus = answer.status;
 		if (answer.error !== undefined) result.callbackError = answer.error;
 		if (answer.status !== 200) {
@@ -182,12 +186,17 @@ async function finishSigning(state, baseUrl, signatureRequestId, outcome, option
 const UNDELIVERED = 'not delivered (the sandbox simulated an unreachable receiver)';
 
 /**
- * The callback of docs 4.1 for a finished round: `{state, id, signatureRequestId}`, POSTed to the
- * request's sendInfoURL. @param {import('./server').SignatureRequestRecord} request
- * @param {DocumentRecord} document @param {AbortSignal | undefined} signal
+ * The callback for a finished round, in the dialect's shape (the wiki's `{state, id, signatureRequestId}`
+ * of docs 4.1, or the connector's), POSTed to the request's sendInfoURL.
+ * @param {import('./server').SignatureRequestRecord} request @param {DocumentRecord} document @param {Delivery} delivery
  */
-function deliverCallback(request, document, signal) {
-	const payload = { state: String(request.outcome), id: document.id, signatureRequestId: request.signatureRequestId };
+function deliverCallback(request, document, { baseUrl, dialect, signal }) {
+	const payload = callbackPayload(dialect, {
+		outcome: request.outcome ?? 'signed',
+		documentId: document.id,
+		signatureRequestId: request.signatureRequestId,
+		baseUrl,
+	});
 	return postCallback(request.sendInfoURL, payload, signal);
 }
 
@@ -195,17 +204,17 @@ function deliverCallback(request, document, signal) {
  * Sends a finished round's callback once more, as OKdokument might after a failed delivery (its
  * documentation does not say whether it does). The document's state does not change: what a later
  * delivery does to an errorsendinfo document is not documented either, so it stays errorsendinfo.
- * @param {State} state @param {string} signatureRequestId @param {AbortSignal | undefined} signal
+ * @param {State} state @param {string} signatureRequestId @param {Delivery} delivery
  * @returns {Promise<{ status: number | null, error?: string }>}
  */
-async function redeliverCallback(state, signatureRequestId, signal) {
+async function redeliverCallback(state, signatureRequestId, delivery) {
 	const request = state.signatureRequests.get(signatureRequestId);
 	if (!request) throw new SigningRefused(`Signature request ${signatureRequestId} does not exist`);
 	if (request.outcome === undefined) {
 		throw new SigningRefused(`Signature request ${signatureRequestId} is not finished: there is no callback to send`);
 	}
 	if (!request.sendInfoURL) throw new SigningRefused(`Signature request ${signatureRequestId} has no sendInfoURL`);
-	return await deliverCallback(request, documentOf(state, request), signal);
+	return await deliverCallback(request, documentOf(state, request), delivery);
 }
 
 module.exports = { finishSigning, redeliverCallback, openRequest, SigningRefused, CALLBACK_TIMEOUT_MS };

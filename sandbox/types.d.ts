@@ -1,5 +1,5 @@
 // Internal types of the sandbox's modules (checked with // @ts-check).
-import type { DocumentRecord, RecordedRequest, SignatureRequestRecord } from './server';
+import type { Dialect, DocumentRecord, RecordedRequest, SignatureRequestRecord } from './server';
 
 /** What a route handler returns; `json` wins over `body`. */
 export interface Reply {
@@ -7,6 +7,8 @@ export interface Reply {
 	json?: unknown;
 	body?: string | Buffer;
 	headers?: Record<string, string>;
+	/** What the JSON is, so that dialects.js can rewrite it for the connector: a wiki error or success answer. */
+	shape?: 'error' | 'answer';
 }
 
 /** The in-memory account (see state.js). */
@@ -27,10 +29,14 @@ export interface Context {
 	state: State;
 	/** Base URL of the sandbox, no trailing slash. */
 	url: string;
+	/** The documented dialect the sandbox speaks now. */
+	dialect: Dialect;
 }
 
 export interface Route {
 	method: string;
 	path: string;
+	/** Only in these dialects (default: both); elsewhere the path answers as if the route did not exist. */
+	dialects?: Dialect[];
 	handler: (ctx: Context) => Reply | Promise<Reply>;
 }

@@ -6,6 +6,7 @@
  * npm run dev: the package in a real n8n, ready to click through.
  *
  *   node scripts/dev.js [--version 1|2] [--port 5678] [--host 127.0.0.1] [--sandbox-port 8787] [--no-auto-sign]
+ *                       [--dialect wiki|connector]
  *
  * Builds and packs the package, installs the tarball into a fresh user folder (.e2e/dev-<version>, reset on every
  * run) the way Settings → Community Nodes does, starts the OKdokument sandbox in this process, imports the credential
@@ -39,17 +40,20 @@ const TRIGGER_EXAMPLE_ID = 'exSignedTrigger';
 const TRIGGER_DEMO_REQUEST = 'sr-trigger-demo';
 
 const USAGE = `Usage: node scripts/dev.js [--version 1|2] [--port 5678] [--host 127.0.0.1] [--sandbox-port 8787] [--no-auto-sign]
+                           [--dialect wiki|connector]
   --version       n8n 1 (1.123.81, default) or 2 (2.41.1)
   --port, --host  where n8n listens (default 127.0.0.1:5678)
   --sandbox-port  where the OKdokument sandbox listens (default 8787; a free port if that one is taken)
-  --no-auto-sign  do not sign for you: open the printed signing page and click Sign or Cancel`;
+  --no-auto-sign  do not sign for you: open the printed signing page and click Sign or Cancel
+  --dialect       how the sandbox answers: wiki (default) or connector (the Power Automate connector's shapes)`;
 
 /**
  * @param {string[]} argv
- * @returns {{ version: string, port: number, host: string, sandboxPort: number, autoSign: boolean }}
+ * @returns {{ version: string, port: number, host: string, sandboxPort: number, autoSign: boolean, dialect: import('../sandbox/server').Dialect }}
  */
 function parseArgs(argv) {
-	const options = { version: '1', port: 5678, host: '127.0.0.1', sandboxPort: 8787, autoSign: true };
+	/** @type {ReturnType<typeof parseArgs>} */
+	const options = { version: '1', port: 5678, host: '127.0.0.1', sandboxPort: 8787, autoSign: true, dialect: 'wiki' };
 	for (let i = 0; i < argv.length; i++) {
 		const [flag, inline] = argv[i].split(/=(.*)/s);
 		if (flag === '-h' || flag === '--help') {
@@ -67,6 +71,7 @@ function parseArgs(argv) {
 		else if (flag === '--host') options.host = value;
 		else if (flag === '--port' && Number.isInteger(number) && number > 0 && number < 65536) options.port = number;
 		else if (flag === '--sandbox-port' && Number.isInteger(number) && number >= 0 && number < 65536) options.sandboxPort = number;
+		else if (flag === '--dialect' && (value === 'wiki' || value === 'connector')) options.dialect = value;
 		else fail(`Bad argument: ${argv[i]}${inline === undefined ? ` ${value}` : ''}`);
 	}
 	return options;
@@ -231,6 +236,7 @@ async function main() {
 		port: options.sandboxPort,
 		apiKeys: { [DEFAULT_API_KEY]: { permitted: true } },
 		signatureRequests: demoSignatureRequests(3),
+		dialect: options.dialect,
 		log: (line) => process.stdout.write(`[sandbox] ${clock()} ${line}\n`),
 	};
 	try {
@@ -240,7 +246,7 @@ async function main() {
 		step(`port ${options.sandboxPort} is taken (npm run sandbox running?); the sandbox takes a free port instead`);
 		sandbox = await startSandbox({ ...sandboxOptions, port: 0 });
 	}
-	step(`OKdokument sandbox on ${sandbox.url} (key ${DEFAULT_API_KEY}; requests ${demoSignatureRequests(3).map((r) => r.signatureRequestId).join(', ')})`);
+	step(`OKdokument sandbox on ${sandbox.url} (${options.dialect} dialect; key ${DEFAULT_API_KEY}; requests ${demoSignatureRequests(3).map((r) => r.signatureRequestId).join(', ')})`);
 
 	step('importing the credential "OKdokument sandbox" and the example workflows (n8n runs its migrations first)…');
 	await lib.importCredentials(instance, [

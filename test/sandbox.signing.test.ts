@@ -366,3 +366,54 @@ describe('Sandbox signer: the /openDocument pages for a browser', () => {
 		expect(receiver.received).toEqual([]);
 	});
 });
+
+describe('Sandbox signer in the connector dialect: callbacks in the connector’s shape', () => {
+	beforeEach(() => sandbox.setDialect('connector'));
+	const connectorCallback = (signatureRequestId: string, signed: boolean) => ({
+		code: signed ? 'SUCCESS' : 'CANCELED',
+		message: signed ? 'msg.signature.request.signed' : 'msg.signature.request.canceled',
+		result: signatureRequestId,
+		statusCode: 200,
+		url: `${sandbox.url}/openDocument/${signatureRequestId}`,
+		success: signed,
+	});
+
+	it('sign() POSTs {code, message, result, statusCode, url, success}: no document id', async () => {
+		const { signatureRequestId, documentId } = seedRequest();
+
+		const result = await sandbox.sign(signatureRequestId);
+
+		expect(result).toMatchObject({ callbackStatus: 200, state: 'signed' });
+		expect(receiver.received).toHaveLength(1);
+		expect(receiver.received[0]).toMatchObject({ method: 'POST', url: '/hooks/okdokument?source=sandbox' });
+		expect(receiver.received[0].headers['content-type']).toBe('application/json');
+		expect(receiver.received[0].body).toBe(JSON.stringify(connectorCallback(signatureRequestId, true)));
+		expect(receiver.received[0].body).not.toContain(documentId);
+	});
+
+	it('cancel() sends success: false, and the Cancel button of the signing page the same', async () => {
+		const first = seedRequest({}, 'sr-cancel-1');
+		const second = seedRequest({}, 'sr-cancel-2');
+
+		await sandbox.cancel(first.signatureRequestId);
+		const response = await fetch(`${sandbox.url}/openDocument/${second.signatureRequestId}/cancel`, { method: 'POST', redirect: 'manual' });
+
+		expect(response.status).toBe(302);
+		expect(receiver.received.map((callback) => JSON.parse(callback.body))).toEqual([
+			connectorCallback('sr-cancel-1', false),
+			connectorCallback('sr-cancel-2', false),
+		]);
+	});
+
+	it('deliverCallback: false sends nothing; redeliverCallback() then sends the connector’s callback', async () => {
+		const { signatureRequestId, documentId } = seedRequest();
+
+		const signing = await sandbox.sign(signatureRequestId, { deliverCallback: false });
+		expect(signing).toMatchObject({ callbackStatus: null, state: 'errorsendinfo' });
+		expect(receiver.received).toHaveLength(0);
+
+		expect(await sandbox.redeliverCallback(signatureRequestId)).toEqual({ status: 200 });
+		expect(receiver.received.map((callback) => JSON.parse(callback.body))).toEqual([connectorCallback(signatureRequestId, true)]);
+		expect(sandbox.getDocument(documentId)?.state).toBe('errorsendinfo');
+	});
+});

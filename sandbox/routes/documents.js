@@ -3,7 +3,7 @@
 
 /** Document endpoints (docs 3.4, 3.5, 3.6, 3.7, 3.11). */
 
-const { apiError, isObject, json } = require('../replies');
+const { apiAnswer, apiError, isObject, json } = require('../replies');
 const { addDocument } = require('../state');
 
 /** @typedef {import('../types').Context} Context */
@@ -55,8 +55,9 @@ function uploadDocument(ctx) {
 		content,
 		state: /** @type {DocumentState} */ (state),
 	});
-	// Both documented answer shapes at once: the wiki's {message, result} and SW's {code, statusCode, success}.
-	return json(200, {
+	// The wiki's example is cut off after "msg.docum…" (docs 3.11): both documented shapes at once, the
+	// wiki's {message, result} and SW's {code, statusCode, success}; the connector dialect sends SW's alone.
+	return apiAnswer({
 		message: 'msg.document.uploaded',
 		result: record.id,
 		code: 'SUCCESS',
@@ -130,7 +131,7 @@ function deleteDocument(ctx) {
 	if (!record) return notFound(ctx);
 	ctx.state.documents.delete(record.id);
 	ctx.state.stats.deletedFiles += 1;
-	return json(200, { message: 'msg.deleted', result: record.id });
+	return apiAnswer({ message: 'msg.deleted', result: record.id });
 }
 
 /** @type {Route[]} */

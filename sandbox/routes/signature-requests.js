@@ -1,11 +1,11 @@
 // @ts-check
 'use strict';
 
-/** Signature request endpoints (docs 3.1, 3.8, 3.9). */
+/** Signature request endpoints (docs 3.1, 3.8, 3.9, and the connector's 3.12). */
 
 const { randomUUID } = require('node:crypto');
 
-const { apiError, isObject, json } = require('../replies');
+const { apiAnswer, apiError, isObject, json } = require('../replies');
 const { addDocument, storedDocumentIds } = require('../state');
 const { MAX_DOCUMENT_BYTES, decodeFile } = require('./documents');
 
@@ -14,6 +14,7 @@ const { MAX_DOCUMENT_BYTES, decodeFile } = require('./documents');
 /** @typedef {import('../types').Route} Route */
 /** @typedef {import('../server').SignatureRequestRecord} SignatureRequestRecord */
 /** @typedef {import('../server').DocumentRecord} DocumentRecord */
+/** @typedef {import('../server').Dialect} Dialect */
 
 const UPLOAD_STATES = ['tosign', 'tags', 'tostamp'];
 const FIELD_TYPES = ['SIGNATURE', 'TEXT', 'CHECKBOX', 'RADIO', 'COMBOBOX'];
@@ -22,14 +23,20 @@ const FIELDS_BEFORE_SIGNING = ['flatten', 'readOnly', 'keep'];
 /** @param {unknown} value */
 const isString = (value) => typeof value === 'string';
 
-/** Old form {"SIGNATURE": "_SO1_"} or new form {"SIGNATURE": ["SC_signature"]} (docs 8.6). @param {unknown} value */
-function isAllowedFields(value) {
-	return (
-		isObject(value) &&
-		Object.entries(value).every(
-			([type, names]) => FIELD_TYPES.includes(type) && (isString(names) || (Array.isArray(names) && names.every(isString))),
-		)
-	);
+/**
+ * Old form {"SIGNATURE": "_SO1_;_SO2_"} or new form {"SIGNATURE": ["SC_signature"]} (docs 8.6); the
+ * connector types the value as a string only.
+ * @param {unknown} value @param {Dialect} dialect
+ */
+function isAllowedFields(value, dialect) {
+	const isNames = (/** @type {unknown} */ names) =>
+		isString(names) || (dialect === 'wiki' && Array.isArray(names) && names.every(isString));
+	return isObject(value) && Object.entries(value).every(([type, names]) => FIELD_TYPES.includes(type) && isNames(names));
+}
+
+/** The object form (W-new) or the Name-Value string (SW, W 5.7); the connector types it as a string only. @param {unknown} rules @param {Dialect} dialect */
+function isRules(rules, dialect) {
+	return (isString(rules) && rules !== '') || (dialect === 'wiki' && isObject(rules));
 }
 
 /** @param {unknown} value */
@@ -47,11 +54,11 @@ function isFieldConfig(value) {
 }
 
 /**
- * The optional settings of Create, checked as strictly as the docs describe them; the first
- * problem is reported as OKdokument reports errors.
- * @param {Record<string, unknown>} body @returns {Reply | undefined}
+ * The optional settings of Create, checked as strictly as the dialect's docs describe them; the
+ * first problem is reported as OKdokument reports errors.
+ * @param {Record<string, unknown>} body @param {Dialect} dialect @returns {Reply | undefined}
  */
-function checkSettings(body) {
+function checkSettings(body, dialect) {
 	for (const name of ['sendInfoURL', 'resulturl', 'signatureRequestId']) {
 		const value = body[name];
 		if (value !== undefined && (!isString(value) || value === '')) return apiError(400, `err.invalid.${name}`, String(value));
@@ -61,8 +68,8 @@ function checkSettings(body) {
 	if (expirationTime !== undefined && !(isString(expirationTime) && /^\d+$/.test(expirationTime))) {
 		return apiError(400, 'err.invalid.expirationTime', String(expirationTime));
 	}
-	if (rules !== undefined && !isObject(rules) && !(isString(rules) && rules !== '')) return apiError(400, 'err.invalid.rules', '');
-	if (allowedFields !== undefined && !isAllowedFields(allowedFields)) return apiError(400, 'err.invalid.allowedFields', '');
+	if (rules !== undefined && !isRules(rules, dialect)) return apiError(400, 'err.invalid.rules', '');
+	if (allowedFields !== undefined && !isAllowedFields(allowedFields, dialect)) return apiError(400, 'err.invalid.allowedFields', '');
 	if (fieldConfig !== undefined && !isFieldConfig(fieldConfig)) return apiError(400, 'err.invalid.fieldConfig', '');
 	if (ignoreRequired !== undefined && !(Array.isArray(ignoreRequired) && ignoreRequired.every((type) => FIELD_TYPES.includes(type)))) {
 		return apiError(400, 'err.invalid.ignoreRequired', '');
@@ -74,12 +81,17 @@ function checkSettings(body) {
 }
 
 /**
- * The document to sign: uploaded inline (`filedata`, with `content` or `$content`) or an
- * existing one (`id`, with `changeState`).
+ * The document to sign: uploaded inline (`filedata`, with `content` or `$content`; the wiki only)
+ * or an existing one (`id`, with `changeState`, which the connector requires).
  * @param {Context} ctx @param {Record<string, unknown>} body @returns {{ documentId: string } | { error: Reply }}
  */
 function documentToSign(ctx, body) {
-	if (body.filedata !== undefined) {
+	if (ctx.dialect === 'connector') {
+		// The connector's body has no filedata: id and changeState are required (SW 7.1).
+		if (body.id === undefined) return { error: apiError(400, 'err.missing.document', 'id') };
+		if (body.changeState === undefined) return { error: apiError(400, 'err.missing.changeState', 'changeState') };
+	}
+	if (body.filedata !== undefined && ctx.dialect === 'wiki') {
 		const filedata = body.filedata;
 		if (!isObject(filedata)) return { error: apiError(400, 'err.invalid.filedata', '') };
 		const content = decodeFile(filedata);
@@ -115,14 +127,16 @@ function documentToSign(ctx, body) {
 function createSignatureRequest(ctx) {
 	const body = ctx.request.body;
 	if (!isObject(body)) return apiError(400, 'err.invalid.json', '');
-	const problem = checkSettings(body);
+	const problem = checkSettings(body, ctx.dialect);
 	if (problem) return problem;
 	const requested = /** @type {string | undefined} */ (body.signatureRequestId);
 	if (requested !== undefined && ctx.state.signatureRequests.has(requested)) {
 		// The connector's error shape, which SW documents for 409 (its meaning is our guess: a reused ID).
 		return json(409, { code: 'CONFLICT', message: 'err.signature.request.id.exists', result: requested, statusCode: 409, success: false });
 	}
-	if (body.filedata !== undefined && body.id !== undefined) return apiError(400, 'err.ambiguous.document', 'filedata and id');
+	if (ctx.dialect === 'wiki' && body.filedata !== undefined && body.id !== undefined) {
+		return apiError(400, 'err.ambiguous.document', 'filedata and id');
+	}
 	const found = documentToSign(ctx, body);
 	if ('error' in found) return found.error;
 
@@ -140,7 +154,8 @@ function createSignatureRequest(ctx) {
 	}
 	ctx.state.signatureRequests.set(signatureRequestId, record);
 	ctx.state.stats.signatureRequestsUsed += 1;
-	return json(200, {
+	// The connector's answer (dialects.js) leaves documentId out.
+	return apiAnswer({
 		message: 'msg.signature.request.id.created',
 		result: signatureRequestId,
 		url: `${ctx.url}/openDocument/${encodeURIComponent(signatureRequestId)}`,
@@ -158,20 +173,37 @@ function updateSignatureRequest(ctx) {
 	const sendInfoURL = body.sendInfoURL ?? body.sendInfoUrl; // the docs use both spellings
 	if (typeof sendInfoURL === 'string') record.sendInfoURL = sendInfoURL;
 	if (typeof body.resulturl === 'string') record.resulturl = body.resulturl;
-	return json(200, { message: 'msg.updated', result: id, url: `${ctx.url}/${id}` });
+	return apiAnswer({ message: 'msg.updated', result: id, url: `${ctx.url}/${id}` });
+}
+
+/**
+ * POST /JSON/signatureRequest/:signatureRequestId (docs 3.12, the connector only): sets the
+ * request's callback, `{"sendInfoURL": …}`; nothing else can be changed this way.
+ * @param {Context} ctx @returns {Reply}
+ */
+function registerCallback(ctx) {
+	const body = ctx.request.body;
+	if (!isObject(body)) return apiError(400, 'err.invalid.json', '');
+	const id = ctx.params.signatureRequestId;
+	const record = ctx.state.signatureRequests.get(id);
+	if (!record) return apiError(400, 'err.signature.request.not.exist', id);
+	if (!isString(body.sendInfoURL) || body.sendInfoURL === '') return apiError(400, 'err.invalid.sendInfoURL', String(body.sendInfoURL));
+	record.sendInfoURL = body.sendInfoURL;
+	return apiAnswer({ message: 'msg.updated', result: id });
 }
 
 /** DELETE /JSON/signatureRequest/:signatureRequestId (docs 3.9): the link dies, the document stays. @param {Context} ctx @returns {Reply} */
 function deleteSignatureRequest(ctx) {
 	const id = ctx.params.signatureRequestId;
 	if (!ctx.state.signatureRequests.delete(id)) return apiError(400, 'err.signature.request.not.exist', id);
-	return json(200, { message: 'msg.deleted', result: id });
+	return apiAnswer({ message: 'msg.deleted', result: id });
 }
 
 /** @type {Route[]} */
 const routes = [
 	{ method: 'POST', path: '/JSON/signatureRequest', handler: createSignatureRequest },
-	{ method: 'PATCH', path: '/JSON/signatureRequest', handler: updateSignatureRequest },
+	{ method: 'PATCH', path: '/JSON/signatureRequest', dialects: ['wiki'], handler: updateSignatureRequest },
+	{ method: 'POST', path: '/JSON/signatureRequest/:signatureRequestId', dialects: ['connector'], handler: registerCallback },
 	{ method: 'DELETE', path: '/JSON/signatureRequest/:signatureRequestId', handler: deleteSignatureRequest },
 ];
 

@@ -64,6 +64,7 @@ function finish(outcome) {
 		try {
 			const result = await finishSigning(ctx.state, ctx.url, ctx.params.signatureRequestId, outcome, {
 				lang: browserLanguage(ctx),
+				dialect: ctx.dialect,
 			});
 			return { status: 302, body: '', headers: { location: result.redirect } };
 		} catch (error) {
