@@ -11,7 +11,7 @@ import type {
 
 import { OkDokumentApi } from '../../credentials/OkDokumentApi.credentials';
 import { OkDokument } from '../../nodes/OkDokument/OkDokument.node';
-import { startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox/server';
+import { DIALECTS, startSandbox, type Dialect, type Sandbox, type SandboxOptions } from '../../sandbox/server';
 import { runNode, shutdownEngine, type HarnessNode, type RunNodeResult } from '../harness';
 
 /** Distinctive, so a scan for it cannot match anything by chance. */
@@ -48,6 +48,17 @@ export function useSandbox(options: SandboxOptions = {}): Sandbox {
 			const value: unknown = Reflect.get(started, property, started);
 			return typeof value === 'function' ? value.bind(started) : value;
 		},
+	});
+}
+
+/**
+ * Declares `block` once per documented dialect (the wiki's, the connector's: see sandbox/README.md);
+ * before each of its tests the sandbox speaks that dialect (reset() after each returns to the wiki).
+ */
+export function eachDialect(sandbox: Sandbox, name: string, block: (dialect: Dialect) => void): void {
+	describe.each([...DIALECTS])(`${name} (%s dialect)`, (dialect) => {
+		beforeEach(() => sandbox.setDialect(dialect));
+		block(dialect);
 	});
 }
 
