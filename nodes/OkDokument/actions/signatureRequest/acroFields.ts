@@ -15,6 +15,13 @@ const fieldTypeOptions: INodePropertyOptions[] = [
 	{ name: 'Text', value: 'TEXT' },
 ];
 
+/**
+ * How Allowed Fields go on the wire (docs 8.6): the newer wiki's lists, or the connector's text
+ * joined by semicolons. Saved workflows without the option keep the lists.
+ */
+export type AllowedFieldsEncoding = 'list' | 'string';
+export const ALLOWED_FIELDS_ENCODINGS: AllowedFieldsEncoding[] = ['list', 'string'];
+
 export const allowedFieldsOption: INodeProperties = {
 	displayName: 'Allowed Fields',
 	name: 'allowedFields',
@@ -24,6 +31,7 @@ export const allowedFieldsOption: INodeProperties = {
 	placeholder: 'Add Field Type',
 	description:
 		'The form fields the signer may fill in this round, by type; fields not listed stay locked. Without this, every field is allowed.',
+	hint: 'Sent as lists, {"SIGNATURE": ["_SC1_", "_SO2_"]}. If OKdokument refuses them, add Allowed Fields Encoding and choose Text Joined by Semicolons ("_SC1_;_SO2_").',
 	options: [
 		{
 			displayName: 'Fields',
@@ -48,6 +56,26 @@ export const allowedFieldsOption: INodeProperties = {
 			],
 		},
 	],
+};
+
+export const allowedFieldsEncodingOption: INodeProperties = {
+	displayName: 'Allowed Fields Encoding',
+	name: 'allowedFieldsEncoding',
+	type: 'options',
+	options: [
+		{
+			name: 'Lists',
+			value: 'list',
+			description: 'One list per field type, {"SIGNATURE": ["_SC1_", "_SO2_"]}, as OKdokument’s newer documentation writes them',
+		},
+		{
+			name: 'Text Joined by Semicolons',
+			value: 'string',
+			description: 'One text per field type, {"SIGNATURE": "_SC1_;_SO2_"}, as OKdokument’s Power Automate connector sends them',
+		},
+	],
+	default: 'list',
+	description: 'How Allowed Fields are written in the request: OKdokument documents both forms',
 };
 
 export const fieldConfigOption: INodeProperties = {
@@ -128,10 +156,15 @@ function isFieldType(value: unknown): value is FieldType {
 }
 
 /**
- * Allowed Fields in the newer object-of-arrays form, {"SIGNATURE": ["SC_signature"]}, or
- * undefined when no names were given. Names may be separated by commas or semicolons.
+ * Allowed Fields by type, as lists ({"SIGNATURE": ["SC_signature", "_SO2_"]}) or as text joined by
+ * semicolons ({"SIGNATURE": "SC_signature;_SO2_"}), or undefined when no names were given. Names
+ * may be separated by commas or semicolons.
  */
-export function buildAllowedFields(value: unknown, field: FieldRef): IDataObject | undefined {
+export function buildAllowedFields(
+	value: unknown,
+	field: FieldRef,
+	encoding: AllowedFieldsEncoding = 'list',
+): IDataObject | undefined {
 	const byType = new Map<FieldType, Set<string>>();
 	for (const entry of entriesOf(value)) {
 		const type = typeof entry.type === 'string' ? entry.type.trim().toUpperCase() : entry.type;
@@ -152,7 +185,8 @@ export function buildAllowedFields(value: unknown, field: FieldRef): IDataObject
 		byType.set(type, known);
 	}
 	if (byType.size === 0) return undefined;
-	return Object.fromEntries([...byType].map(([type, names]) => [type, [...names]]));
+	const encode = (names: Set<string>) => (encoding === 'string' ? [...names].join(';') : [...names]);
+	return Object.fromEntries([...byType].map(([type, names]) => [type, encode(names)]));
 }
 
 /** Field Values as OKdokument's fieldConfig array, or undefined when there are none. */

@@ -6,7 +6,9 @@ import type { FieldRef } from '../../helpers/validation';
 import { invalidField, validateId, validateOptionalHttpUrl } from '../../helpers/validation';
 import { documentIdField } from '../document/fields';
 import type { DocumentUpload } from '../document/requests';
+import type { AllowedFieldsEncoding } from './acroFields';
 import {
+	allowedFieldsEncodingOption,
 	allowedFieldsOption,
 	buildAllowedFields,
 	buildFieldConfig,
@@ -14,6 +16,7 @@ import {
 	fieldConfigOption,
 	fieldsBeforeSigningOption,
 	ignoreRequiredOption,
+	ALLOWED_FIELDS_ENCODINGS,
 } from './acroFields';
 import { toExpirationTime } from './expiration';
 import { resultUrlField, sendInfoUrlField } from './fields';
@@ -39,6 +42,7 @@ export interface SigningPropertiesOptions {
 export function signingProperties(options: SigningPropertiesOptions): INodeProperties[] {
 	const additionalFields: INodeProperties[] = [
 		allowedFieldsOption,
+		allowedFieldsEncodingOption,
 		{
 			displayName: 'Document State',
 			name: 'documentState',
@@ -154,16 +158,16 @@ export interface SigningInput {
 type FieldFor = (label: string) => FieldRef;
 
 /** A choice from a list, which an expression could still set to anything. */
-function readChoice(value: unknown, allowed: string[], field: FieldRef): string | undefined {
+function readChoice<T extends string>(value: unknown, allowed: T[], field: FieldRef): T | undefined {
 	if (value === undefined || value === null || value === '') return undefined;
-	if (typeof value !== 'string' || !allowed.includes(value)) {
+	if (typeof value !== 'string' || !(allowed as string[]).includes(value)) {
 		throw invalidField(
 			field,
 			`is not one of ${allowed.join(', ')}: "${String(value)}"`,
 			'Choose one of the listed values.',
 		);
 	}
-	return value;
+	return value as T;
 }
 
 function optionalId(value: unknown, field: FieldRef): string | undefined {
@@ -222,7 +226,15 @@ export async function readSigningInput(
 	const settings = definedOnly({
 		resulturl,
 		expirationTime,
-		allowedFields: buildAllowedFields(options.allowedFields, fieldFor('Allowed Fields')),
+		allowedFields: buildAllowedFields(
+			options.allowedFields,
+			fieldFor('Allowed Fields'),
+			readChoice<AllowedFieldsEncoding>(
+				options.allowedFieldsEncoding,
+				ALLOWED_FIELDS_ENCODINGS,
+				fieldFor('Allowed Fields Encoding'),
+			),
+		),
 		fieldConfig: buildFieldConfig(options.fieldConfig, fieldFor('Field Values')),
 		ignoreRequired: buildIgnoreRequired(options.ignoreRequired, fieldFor('Optional Field Types')),
 		fieldsBeforeSigning: readChoice(
