@@ -90,3 +90,97 @@ it('refuses an Allowed Fields Encoding an expression made up, before anything is
 	});
 	expect(sandbox.requests).toHaveLength(0);
 });
+
+/** Rule fields and JSON Custom Rules that overlap in `lang`. */
+const RULES = {
+	signAnywhereEnabled: false,
+	lang: 'en',
+	emailFinal: 'office@example.com; archive@example.com',
+	guiSignerName: 'Jana Novakova',
+	customRules: '{"guiSignerDate": "dd.MM.yyyy HH:mm", "lang": "sk", "guiSignatureNumber": 1}',
+};
+
+eachDialect(sandbox, 'Signing Rules on the wire', (dialect) => {
+	it('by default an object, Custom Rules (JSON) merged over the fields: the wiki takes it, the connector refuses it', async () => {
+		const result = await create({ rules: RULES });
+
+		const sent = {
+			signAnywhereEnabled: false,
+			lang: 'sk',
+			emailFinal: 'office@example.com;archive@example.com',
+			guiSignerName: 'Jana Novakova',
+			guiSignerDate: 'dd.MM.yyyy HH:mm',
+			guiSignatureNumber: 1,
+		};
+		expect(createBody().rules).toEqual(sent);
+		if (dialect === 'wiki') expect(createdRequest(result)?.rules).toEqual(sent);
+		else expectRefusedByConnector(result, 'rules');
+	});
+
+	it('Name-Value Text: the fields and Custom Rules in one text, Custom Rules winning, final addresses joined by "|"; both take it', async () => {
+		const result = await create({ rules: RULES, additionalFields: { rulesEncoding: 'string' } });
+
+		const sent =
+			'signAnywhereEnabled-false_emailFinal-office@example.com|archive@example.com_guiSignerName-Jana Novakova' +
+			'_guiSignerDate-dd.MM.yyyy HH:mm_lang-sk_guiSignatureNumber-1';
+		expect(createBody().rules).toBe(sent);
+		expect(createdRequest(result)?.rules).toBe(sent);
+	});
+
+	it('by default, Custom Rules written as Name-Value text carry the rule fields with them in that form; both take it', async () => {
+		const result = await create({
+			rules: { nameFrom: 'Example Ltd', guiReadRequired: true, customRules: ' signAnywhereEnabled-false_emailFinal-a@example.com|b@example.com ' },
+		});
+
+		const sent = 'guiReadRequired-true_nameFrom-Example Ltd_signAnywhereEnabled-false_emailFinal-a@example.com|b@example.com';
+		expect(createBody().rules).toBe(sent);
+		expect(createdRequest(result)?.rules).toBe(sent);
+	});
+
+	it('Object: Custom Rules written as Name-Value text become typed keys, "|" becomes ";"', async () => {
+		const result = await create({
+			rules: { nameFrom: 'Example Ltd', customRules: 'signAnywhereEnabled-false_emailFinal-a@example.com|b@example.com_guiSignerDate-dd.MM.yyyy' },
+			additionalFields: { rulesEncoding: 'object' },
+		});
+
+		const sent = { nameFrom: 'Example Ltd', signAnywhereEnabled: false, emailFinal: 'a@example.com;b@example.com', guiSignerDate: 'dd.MM.yyyy' };
+		expect(createBody().rules).toEqual(sent);
+		if (dialect === 'wiki') expect(createdRequest(result)?.rules).toEqual(sent);
+		else expectRefusedByConnector(result, 'rules');
+	});
+});
+
+describe('Signing Rules that the chosen encoding cannot carry are refused before anything is sent', () => {
+	it.each<[string, INodeParameters, string]>([
+		['a rule value with "-" in Name-Value Text', { rules: { guiSignerName: 'Jana Nováková-Malá' } }, 'Signer Name contains "-", which the Name-Value form of the rules cannot carry: "Jana Nováková-Malá"'],
+		['an address with "_" in Name-Value Text', { rules: { emailTo: 'jana_n@example.com', emailFrom: 'office@example.com' } }, 'Signer Email contains "_", which the Name-Value form of the rules cannot carry: "jana_n@example.com"'],
+		['a JSON Custom Rule whose value is an object', { rules: { customRules: '{"sigData": {"a": "b"}}' } }, 'Custom Rules has a value for sigData that the Name-Value form cannot carry: "{"a":"b"}"'],
+		['a JSON Custom Rule whose name holds "_"', { rules: { customRules: '{"emailFinal_nameFrom": "Jon"}' } }, 'Custom Rules has a rule name the Name-Value form cannot carry: "emailFinal_nameFrom"'],
+	])('refuses %s', async (_case, parameters, message) => {
+		const result = await create({ ...parameters, additionalFields: { rulesEncoding: 'string' } });
+
+		expect(result.error).toMatchObject({ name: 'NodeOperationError', message: `${message} (item index 0)`, context: { itemIndex: 0 } });
+		expect(result.error?.description).toMatch(/Set Signing Rules Encoding to Object/);
+		expect(sandbox.requests).toHaveLength(0);
+	});
+
+	it.each<[string, string, string]>([
+		['a value holding "_" splits into a part that is not Name-Value', 'guiSignerName-John_Doe', 'Custom Rules has a part that is not Name-Value: "Doe"'],
+		['a value holding "-" is ambiguous', 'openOtpEmail-jan-novak@example.com', 'Custom Rules has a value with "-" for openOtpEmail: "jan-novak@example.com"'],
+	])('Name-Value Custom Rules: %s', async (_case, customRules, message) => {
+		const result = await create({ rules: { customRules } });
+
+		expect(result.error).toMatchObject({ name: 'NodeOperationError', message: `${message} (item index 0)` });
+		expect(sandbox.requests).toHaveLength(0);
+	});
+
+	it('an encoding an expression made up', async () => {
+		const result = await create({ additionalFields: { rulesEncoding: '={{ $json.encoding }}' } }, { encoding: 'yaml' });
+
+		expect(result.error).toMatchObject({
+			name: 'NodeOperationError',
+			message: 'Signing Rules Encoding is not one of auto, object, string: "yaml" (item index 0)',
+		});
+		expect(sandbox.requests).toHaveLength(0);
+	});
+});

@@ -557,7 +557,6 @@ describe('bad input is refused before anything is sent, naming the field and the
 		['Custom Rules that are not valid JSON', { rules: { customRules: V } }, '{"lang": cs}', 'Custom Rules is not valid JSON: '],
 		['Custom Rules that are a JSON list', { rules: { customRules: V } }, '[1, 2]', 'Custom Rules must be a JSON object'],
 		['Custom Rules that are neither JSON nor Name-Value', { rules: { customRules: V } }, 'please be quick', 'Custom Rules is neither a JSON object nor rules in the Name-Value form: "please be quick"'],
-		['Name-Value Custom Rules next to other rules', { rules: { nameFrom: 'Example', customRules: V } }, 'signAnywhereEnabled-false', 'Custom Rules uses the Name-Value form, which cannot be combined with the other signing rules'],
 	])('refuses %s', async (_case, parameters, value, message) => {
 		const result = await runWithSecondItem(parameters, await fileItem({ v: value as string }));
 

@@ -2,6 +2,8 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import type { FieldRef } from '../../helpers/validation';
 import { invalidField } from '../../helpers/validation';
+import type { Rule, RulesEncoding, RuleValue } from './rulesEncoding';
+import { encodeRules, isNameValueText, parseNameValueRules, quoted } from './rulesEncoding';
 
 /** RM: the signer name shown in the signing screen is at most 40 characters. */
 export const MAX_SIGNER_NAME_LENGTH = 40;
@@ -70,7 +72,7 @@ export const rulesCollection: INodeProperties = {
 			default: '',
 			placeholder: 'e.g. {"guiSignerDate": "dd.MM.yyyy HH:mm", "emailNotification": true}',
 			description:
-				'Any other rule, as a JSON object; it is merged over the rules above. The connector form Name-Value_Name-Value (e.g. signAnywhereEnabled-false) is also accepted and sent as it is, but then only on its own.',
+				'Any other rule, as a JSON object; it wins over the rules above for a rule both set. The connector’s form Name-Value_Name-Value (e.g. signAnywhereEnabled-false_lang-en) is accepted too: then every rule is sent in that form, unless Signing Rules Encoding (in Additional Fields) says otherwise.',
 		},
 		{
 			displayName: 'Email Message',
@@ -221,20 +223,14 @@ const RULE_KINDS: Record<string, RuleKind> = {
 	guiSignerName: 'signerName',
 };
 
-const EMAIL = /^[^\s@;,<>"]+@[^\s@;,<>"]+\.[^\s@;,<>"]+$/;
+const EMAIL = /^[^\s@;,<>"|]+@[^\s@;,<>"|]+\.[^\s@;,<>"|]+$/;
 const PHONE = /^\+?[\d\s()/.-]+$/;
-/** The string form: `RuleName-Value`, several joined by `_`. */
-const NAME_VALUE_RULES = /^[A-Za-z][A-Za-z0-9.]*-/;
 
 type FieldFor = (label: string) => FieldRef;
 
 function labelOf(name: string): string {
 	const option = (rulesCollection.options as INodeProperties[]).find((rule) => rule.name === name);
 	return option?.displayName ?? name;
-}
-
-function quoted(text: string): string {
-	return `"${text.length > 100 ? `${text.slice(0, 100)}…` : text}"`;
 }
 
 function readBoolean(value: unknown, field: FieldRef): boolean {
@@ -250,8 +246,8 @@ function readEmail(text: string, field: FieldRef): string {
 	return text;
 }
 
-/** One rule's value as sent, or undefined when it is empty. */
-function readRule(kind: RuleKind, value: unknown, field: FieldRef): string | boolean | undefined {
+/** One rule's value, or undefined when it is empty; Send Signed Document To as its addresses. */
+function readRule(kind: RuleKind, value: unknown, field: FieldRef): string | boolean | string[] | undefined {
 	if (value === undefined || value === null) return undefined;
 	if (kind === 'boolean') return readBoolean(value, field);
 	const text = String(value).trim();
@@ -261,11 +257,11 @@ function readRule(kind: RuleKind, value: unknown, field: FieldRef): string | boo
 			return readEmail(text, field);
 		case 'emailList': {
 			const addresses = text
-				.split(/[;,]/)
+				.split(/[;,|]/)
 				.map((address) => address.trim())
 				.filter((address) => address !== '')
 				.map((address) => readEmail(address, field));
-			return addresses.length > 0 ? addresses.join(';') : undefined;
+			return addresses.length > 0 ? addresses : undefined;
 		}
 		case 'phone':
 			if (!PHONE.test(text) || text.replace(/\D/g, '').length < 6) {
@@ -295,14 +291,23 @@ function readRule(kind: RuleKind, value: unknown, field: FieldRef): string | boo
 	}
 }
 
-/** Custom Rules: a JSON object (typed or mapped), the Name-Value string form, or undefined when empty. */
-function parseCustomRules(value: unknown, field: FieldRef): IDataObject | string | undefined {
+interface CustomRules {
+	rules: Rule[];
+	source: 'json' | 'text';
+}
+
+function fromObject(object: IDataObject, field: FieldRef): CustomRules {
+	return { rules: Object.entries(object).map(([name, value]) => ({ name, value, field })), source: 'json' };
+}
+
+/** Custom Rules: a JSON object (typed or mapped), the Name-Value text form, or undefined when empty. */
+function parseCustomRules(value: unknown, field: FieldRef): CustomRules | undefined {
 	if (value === undefined || value === null) return undefined;
 	if (typeof value === 'object') {
 		if (Array.isArray(value)) {
 			throw invalidField(field, 'must be a JSON object, not a list', 'Write the rules as {"ruleName": value, …}.');
 		}
-		return value as IDataObject;
+		return fromObject(value as IDataObject, field);
 	}
 	const text = String(value).trim();
 	if (text === '') return undefined;
@@ -320,9 +325,9 @@ function parseCustomRules(value: unknown, field: FieldRef): IDataObject | string
 		if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
 			throw invalidField(field, 'must be a JSON object', 'Write the rules as {"ruleName": value, …}.');
 		}
-		return parsed as IDataObject;
+		return fromObject(parsed as IDataObject, field);
 	}
-	if (NAME_VALUE_RULES.test(text)) return text;
+	if (isNameValueText(text)) return { rules: parseNameValueRules(text, field), source: 'text' };
 	throw invalidField(
 		field,
 		`is neither a JSON object nor rules in the Name-Value form: ${quoted(text)}`,
@@ -335,37 +340,33 @@ function isFilled(value: unknown): boolean {
 }
 
 /**
- * The rules to send: an object (the form the docs recommend), the Name-Value string when that
- * is what Custom Rules holds, or undefined when no rule is set.
+ * The rules to send, the rule fields and Custom Rules together, in the encoding chosen (see
+ * RulesEncoding), or undefined when no rule is set.
  */
-export function buildRules(values: IDataObject, fieldFor: FieldFor): IDataObject | string | undefined {
-	const rules: IDataObject = {};
+export function buildRules(
+	values: IDataObject,
+	fieldFor: FieldFor,
+	encoding: RulesEncoding = 'auto',
+): IDataObject | string | undefined {
+	const structured: Rule[] = [];
 	for (const option of rulesCollection.options as INodeProperties[]) {
 		const kind = RULE_KINDS[option.name];
 		if (!kind) continue;
-		const value = readRule(kind, values[option.name], fieldFor(option.displayName));
-		if (value !== undefined) rules[option.name] = value;
+		const field = fieldFor(option.displayName);
+		const value: RuleValue | undefined = readRule(kind, values[option.name], field);
+		if (value !== undefined) structured.push({ name: option.name, value, field });
 	}
+	const custom = parseCustomRules(values.customRules, fieldFor(labelOf('customRules'))) ?? { rules: [], source: 'json' };
 
-	const custom = parseCustomRules(values.customRules, fieldFor(labelOf('customRules')));
-	if (typeof custom === 'string') {
-		if (Object.keys(rules).length > 0) {
-			throw invalidField(
-				fieldFor(labelOf('customRules')),
-				'uses the Name-Value form, which cannot be combined with the other signing rules',
-				'Write Custom Rules as a JSON object instead, such as {"signAnywhereEnabled": false}, or move the other rules into the Name-Value text.',
-			);
-		}
-		return custom;
-	}
-
-	const merged: IDataObject = { ...rules, ...custom };
-	if (isFilled(merged.emailTo) && !isFilled(merged.emailFrom)) {
+	const valueOf = (name: string) =>
+		(custom.rules.find((rule) => rule.name === name) ?? structured.find((rule) => rule.name === name))?.value;
+	if (isFilled(valueOf('emailTo')) && !isFilled(valueOf('emailFrom'))) {
 		throw invalidField(
 			fieldFor(labelOf('emailFrom')),
 			`is empty, but OKdokument needs it when ${labelOf('emailTo')} is set`,
 			'Enter the address that replies to the signing e-mail should go to.',
 		);
 	}
-	return Object.keys(merged).length > 0 ? merged : undefined;
+	const form = encoding === 'auto' ? (custom.source === 'text' ? 'string' : 'object') : encoding;
+	return encodeRules(structured, custom, form);
 }

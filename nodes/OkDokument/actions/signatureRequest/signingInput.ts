@@ -21,6 +21,8 @@ import {
 import { toExpirationTime } from './expiration';
 import { resultUrlField, sendInfoUrlField } from './fields';
 import { buildRules, rulesCollection } from './rules';
+import type { RulesEncoding } from './rulesEncoding';
+import { RULES_ENCODINGS, rulesEncodingOption } from './rulesEncoding';
 
 /**
  * What Create and Send and Wait for Signature both ask for: the document, the signer's rules and
@@ -101,6 +103,7 @@ export function signingProperties(options: SigningPropertiesOptions): INodePrope
 			placeholder: 'e.g. 6f0c2a9e-1b7d-4c1a-9f57-2d8e4b1c3a55',
 			description: options.signatureRequestIdDescription,
 		},
+		rulesEncodingOption,
 	];
 	return [
 		{
@@ -242,7 +245,11 @@ export async function readSigningInput(
 			FIELDS_BEFORE_SIGNING,
 			fieldFor('Fields Before Signing'),
 		),
-		rules: buildRules(ruleValues, fieldFor),
+		rules: buildRules(
+			ruleValues,
+			fieldFor,
+			readChoice<RulesEncoding>(options.rulesEncoding, RULES_ENCODINGS, fieldFor('Signing Rules Encoding')),
+		),
 	});
 	const document = await readDocumentSource.call(this, itemIndex, options, fieldFor);
 	return { document, signatureRequestId, sendInfoURL, expirationTime, settings };
