@@ -184,3 +184,53 @@ describe('Signing Rules that the chosen encoding cannot carry are refused before
 		expect(sandbox.requests).toHaveLength(0);
 	});
 });
+
+const SIG_DATA = { RecipientEmail: 'jana@example.com', InternalDocumentID: '42', AdditionalInfo: 'n8n' };
+
+eachDialect(sandbox, 'Additional Body Fields (JSON) on the wire', () => {
+	it('adds keys the node does not model after everything the node sets', async () => {
+		const result = await create({
+			additionalFields: {
+				resultUrl: 'https://example.com/done',
+				additionalBodyFields: JSON.stringify({ sigData: SIG_DATA, notifyOnView: true }),
+			},
+		});
+
+		expect(result.error).toBeUndefined();
+		const documentId = jsonOf(result)[0].documentId as string;
+		expect(creations()[0].rawBody).toBe(
+			JSON.stringify({ id: documentId, changeState: 'tosign', resulturl: 'https://example.com/done', sigData: SIG_DATA, notifyOnView: true }),
+		);
+	});
+});
+
+describe('Additional Body Fields (JSON) that are refused before anything is sent', () => {
+	it('takes an object an expression returns, and leaves an empty object out', async () => {
+		await create({ additionalFields: { additionalBodyFields: '={{ $json.extra }}' } }, { extra: { sigData: SIG_DATA } });
+		expect(createBody().sigData).toEqual(SIG_DATA);
+
+		sandbox.reset();
+		await create({ additionalFields: { additionalBodyFields: '{}' } });
+		expect(Object.keys(createBody())).toEqual(['id', 'changeState']);
+	});
+
+	it.each<[string, unknown, string]>([
+		['the callback URL, even when Send Info URL is empty', { sendInfoURL: 'https://evil.example.com/' }, 'would overwrite "sendInfoURL", which the node sets itself'],
+		['the document and its state', { id: 'doc-other', changeState: 'signed' }, 'would overwrite "id", "changeState", which the node sets itself'],
+		['the signature request ID', { signatureRequestId: 'sr-x' }, 'would overwrite "signatureRequestId", which the node sets itself'],
+		['a setting the node has a field for, even when that field is empty', { rules: 'signAnywhereEnabled-false', resulturl: 'https://x.example/' }, 'would overwrite "rules", "resulturl", which the node sets itself'],
+		['the wiki’s inline document', { filedata: { content: 'JVBERg==' } }, 'would overwrite "filedata", which the node sets itself'],
+		['a list', [1, 2], 'must be a JSON object, not a list'],
+		['a number', 42, 'must be a JSON object, not number'],
+		['text that is not JSON', '{"sigData": }', 'is not valid JSON: '],
+	])('refuses %s', async (_case, extra, problem) => {
+		const result = await create({
+			additionalFields: { additionalBodyFields: typeof extra === 'string' ? extra : JSON.stringify(extra) },
+		});
+
+		expect(result.error).toMatchObject({ name: 'NodeOperationError', context: { itemIndex: 0 } });
+		expect(result.error?.message.startsWith(`Additional Body Fields (JSON) ${problem}`)).toBe(true);
+		expect(result.error?.message).toMatch(/\(item index 0\)$/);
+		expect(sandbox.requests).toHaveLength(0);
+	});
+});

@@ -28,6 +28,9 @@ export interface SendOptions {
 	sendInfoURL?: string | ((ids: RequestIds) => string);
 }
 
+/** What the node itself puts into POST /JSON/signatureRequest besides the settings; Additional Body Fields may not replace them. */
+export const NODE_BODY_KEYS = ['signatureRequestId', 'id', 'changeState', 'sendInfoURL'];
+
 const statusHints = {
 	400: 'For an existing document, check the Document ID and the environment in the credential (OKdokument deletes signed documents 10 days after signing); for a new one, check the file and the additional fields.',
 	409: 'A signature request with this ID may already exist: each signing round needs a new ID.',
@@ -131,6 +134,8 @@ export async function sendSignatureRequest(
 		changeState: 'tosign',
 		...(sendInfoURL !== undefined ? { sendInfoURL } : {}),
 		...input.settings,
+		// Checked when read: none of its keys is one of the node's (NODE_BODY_KEYS, the settings).
+		...input.additionalBodyFields,
 	};
 	try {
 		const answer = await okDokumentApiRequest.call(

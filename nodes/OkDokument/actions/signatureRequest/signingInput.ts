@@ -18,11 +18,13 @@ import {
 	ignoreRequiredOption,
 	ALLOWED_FIELDS_ENCODINGS,
 } from './acroFields';
+import { additionalBodyFieldsOption, readAdditionalBodyFields } from './additionalBodyFields';
 import { toExpirationTime } from './expiration';
 import { resultUrlField, sendInfoUrlField } from './fields';
 import { buildRules, rulesCollection } from './rules';
 import type { RulesEncoding } from './rulesEncoding';
 import { RULES_ENCODINGS, rulesEncodingOption } from './rulesEncoding';
+import { NODE_BODY_KEYS } from './send';
 
 /**
  * What Create and Send and Wait for Signature both ask for: the document, the signer's rules and
@@ -43,6 +45,7 @@ export interface SigningPropertiesOptions {
 
 export function signingProperties(options: SigningPropertiesOptions): INodeProperties[] {
 	const additionalFields: INodeProperties[] = [
+		additionalBodyFieldsOption,
 		allowedFieldsOption,
 		allowedFieldsEncodingOption,
 		{
@@ -156,6 +159,8 @@ export interface SigningInput {
 	expirationTime?: string;
 	/** The rest of the request body, under OKdokument's wire names, empty options left out. */
 	settings: IDataObject;
+	/** Additional Body Fields: keys the node does not model, sent after everything else. */
+	additionalBodyFields?: IDataObject;
 }
 
 type FieldFor = (label: string) => FieldRef;
@@ -226,7 +231,7 @@ export async function readSigningInput(
 		: undefined;
 	const expirationTime = toExpirationTime(options.expiration, this.getTimezone(), fieldFor('Expiration'));
 	// Wire names are OKdokument's own ("resulturl" all lower case).
-	const settings = definedOnly({
+	const allSettings = {
 		resulturl,
 		expirationTime,
 		allowedFields: buildAllowedFields(
@@ -250,7 +255,15 @@ export async function readSigningInput(
 			fieldFor,
 			readChoice<RulesEncoding>(options.rulesEncoding, RULES_ENCODINGS, fieldFor('Signing Rules Encoding')),
 		),
-	});
+	};
+	// A key the node has a field for is the node's, even where that field is empty (the document's
+	// is "id" now, "filedata" in the wiki's inline upload).
+	const additionalBodyFields = readAdditionalBodyFields(
+		options.additionalBodyFields,
+		fieldFor('Additional Body Fields (JSON)'),
+		[...NODE_BODY_KEYS, 'filedata', ...Object.keys(allSettings)],
+	);
+	const settings = definedOnly(allSettings);
 	const document = await readDocumentSource.call(this, itemIndex, options, fieldFor);
-	return { document, signatureRequestId, sendInfoURL, expirationTime, settings };
+	return { document, signatureRequestId, sendInfoURL, expirationTime, settings, additionalBodyFields };
 }
