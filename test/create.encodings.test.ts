@@ -214,6 +214,28 @@ describe('Additional Body Fields (JSON) that are refused before anything is sent
 		expect(Object.keys(createBody())).toEqual(['id', 'changeState']);
 	});
 
+	it('Send and Wait for Signature reads the same fields: its callback URL cannot be replaced either', async () => {
+		const result = await runOperation({
+			credential: sandboxCredential(sandbox),
+			resource: 'signatureRequest',
+			operation: 'sendAndWait',
+			parameters: {
+				additionalFields: {
+					allowedFields: ALLOWED_FIELDS,
+					allowedFieldsEncoding: 'string',
+					additionalBodyFields: JSON.stringify({ sendInfoURL: 'https://evil.example.com/' }),
+				},
+			},
+			items: [await fileItem()],
+		});
+
+		expect(result.error).toMatchObject({
+			name: 'NodeOperationError',
+			message: 'Additional Body Fields (JSON) would overwrite "sendInfoURL", which the node sets itself (item index 0)',
+		});
+		expect(sandbox.requests).toHaveLength(0);
+	});
+
 	it.each<[string, unknown, string]>([
 		['the callback URL, even when Send Info URL is empty', { sendInfoURL: 'https://evil.example.com/' }, 'would overwrite "sendInfoURL", which the node sets itself'],
 		['the document and its state', { id: 'doc-other', changeState: 'signed' }, 'would overwrite "id", "changeState", which the node sets itself'],
