@@ -376,7 +376,7 @@ describe('OKdokument Trigger: payload shapes', () => {
 		expect(trigger.executions).toEqual([]);
 		expect(sandbox.requests).toEqual([]);
 		expect(trigger.logs.filter((line) => line.level === 'warn').map((line) => line.message)).toEqual([
-			'OKdokument Trigger ignored a callback: it carries no document ID ("id"), so OKdokument cannot confirm it; turn off Confirm With OKdokument to accept such callbacks unconfirmed',
+			expect.stringMatching(/^OKdokument Trigger ignored a callback: it carries no document ID \(it names signature request sr-1\): .* add \?documentId=<the document ID> to the Send Info URL/),
 		]);
 	});
 

@@ -36,11 +36,42 @@ function toObject(body: unknown): IDataObject {
 }
 
 /** An ID OKdokument could have issued: text, at most MAX_ID_LENGTH characters, no white space or control characters. */
-function readId(value: unknown): string | undefined {
+export function readId(value: unknown): string | undefined {
 	if (typeof value !== 'string' && typeof value !== 'number') return undefined;
 	const id = String(value).trim();
 	const plausible = id !== '' && id.length <= MAX_ID_LENGTH && findForbiddenCharacter(id) === undefined;
 	return plausible ? id : undefined;
+}
+
+/** Paths that name a document in OKdokument's documented URLs: the API's, the List's `url` (docs 3.6). */
+const DOCUMENT_PATHS = [/\/JSON\/document\/(?:metadata\/)?([^/]+)$/, /\/rest\/document\/([^/]+)$/];
+
+/**
+ * The document a URL names, when it has one of the documented shapes: {base}/JSON/document/<id>,
+ * {base}/rest/document/<id>, {base}/viewDocument?id=<id> (docs 3.3) or a result URL's docid (4.2).
+ * A signing link (/openDocument/<signatureRequestId>) names a signature request, not a document.
+ */
+export function documentIdInUrl(value: unknown): string | undefined {
+	if (typeof value !== 'string') return undefined;
+	let url: URL;
+	try {
+		url = new URL(value.trim());
+	} catch {
+		return undefined;
+	}
+	const decode = (segment: string) => {
+		try {
+			return decodeURIComponent(segment);
+		} catch {
+			return undefined;
+		}
+	};
+	for (const pattern of DOCUMENT_PATHS) {
+		const segment = pattern.exec(url.pathname)?.[1];
+		if (segment !== undefined) return readId(decode(segment));
+	}
+	if (/\/viewDocument$/.test(url.pathname)) return readId(url.searchParams.get('id'));
+	return readId(url.searchParams.get('docid'));
 }
 
 export function toSigningOutcome(value: unknown): SigningOutcome | undefined {
@@ -55,7 +86,8 @@ export function toSigningOutcome(value: unknown): SigningOutcome | undefined {
  * The docs describe two payloads (§4.1, §8.9): the wiki's `{state, id, signatureRequestId}` and
  * the Power Automate connector's `{code, message, result, statusCode, url, success}`, where
  * `result` is the signature request ID and `success: true` / `code: "SUCCESS"` means signed.
- * Either, both mixed, or any extra fields are accepted.
+ * Either, both mixed, or any extra fields are accepted. Without `id` the document is the one its
+ * `url` names, if that is a document URL (see documentIdInUrl).
  */
 export function readCallback(body: unknown): SigningCallback {
 	const raw = toObject(body);
@@ -65,7 +97,7 @@ export function readCallback(body: unknown): SigningCallback {
 		(typeof raw.code === 'string' && raw.code.trim().toUpperCase() === 'SUCCESS');
 	return {
 		state: toSigningOutcome(raw.state) ?? (succeeded ? 'signed' : undefined),
-		documentId: readId(raw.id) ?? readId(raw.documentId),
+		documentId: readId(raw.id) ?? readId(raw.documentId) ?? documentIdInUrl(raw.url),
 		signatureRequestId: readId(raw.signatureRequestId) ?? readId(raw.result),
 		raw,
 	};

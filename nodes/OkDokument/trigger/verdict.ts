@@ -4,7 +4,7 @@ import { NodeApiError } from 'n8n-workflow';
 import { documentNotFoundHints, documentPath } from '../actions/document/fields';
 import { okDokumentApiRequest } from '../transport';
 import type { SigningCallback, SigningOutcome } from './callback';
-import { toSigningOutcome } from './callback';
+import { readId, toSigningOutcome } from './callback';
 
 export interface VerdictSettings {
 	/** The outcomes the workflow starts on. */
@@ -57,9 +57,24 @@ async function fetchDocument(
 }
 
 /**
+ * `?documentId=<id>` in the URL OKdokument called: how a workflow names the document when its
+ * callback does not (the connector's shape names only the signature request, and OKdokument
+ * documents no way to look a request's document up). Checked as the body's IDs are.
+ */
+function documentIdInQuery(context: IWebhookFunctions): string | undefined {
+	return readId((context.getQueryData() as IDataObject).documentId);
+}
+
+function noDocumentId(callback: SigningCallback): string {
+	const request = callback.signatureRequestId ? ` (it names signature request ${callback.signatureRequestId})` : '';
+	return `it carries no document ID${request}: neither "id" nor a document URL in "url" in its body, nor ?documentId= in the URL it was sent to. Callbacks in the connector's shape name only the signature request, and OKdokument documents no way to find its document: add ?documentId=<the document ID> to the Send Info URL (for example {{ $json.documentId }} from Create), or turn off Confirm With OKdokument to accept such callbacks unconfirmed`;
+}
+
+/**
  * The callback is unauthenticated (docs §4.1), so by default only what OKdokument confirms
  * counts: the document must exist and be in the state the callback reports. A callback that
- * states no outcome takes the document's.
+ * states no outcome takes the document's. A callback without a document ID gets the one the
+ * URL it came to names: `callback.documentId` is filled in, so that the item and the download use it.
  */
 export async function judgeCallback(
 	this: IWebhookFunctions,
@@ -69,6 +84,12 @@ export async function judgeCallback(
 	const claimed = callback.state;
 	if (claimed && !settings.events.includes(claimed)) return notSelected(claimed);
 
+	const named = documentIdInQuery(this);
+	if (named && callback.documentId && named !== callback.documentId) {
+		return ignore(`it names document ${callback.documentId}, but was sent to the URL for document ${named}`);
+	}
+	callback.documentId ??= named;
+
 	if (!settings.confirm) {
 		if (!claimed) {
 			return ignore('it states no outcome (neither a "state" of signed or canceled, nor "success": true)');
@@ -76,12 +97,7 @@ export async function judgeCallback(
 		return { accepted: true, state: claimed, confirmed: false };
 	}
 
-	if (!callback.documentId) {
-		// OKdokument has no documented way to find a signature request's document.
-		return ignore(
-			'it carries no document ID ("id"), so OKdokument cannot confirm it; turn off Confirm With OKdokument to accept such callbacks unconfirmed',
-		);
-	}
+	if (!callback.documentId) return ignore(noDocumentId(callback));
 	const document = await fetchDocument.call(this, callback.documentId);
 	if (!document) return ignore('OKdokument does not know its document');
 	if (document.id !== undefined && String(document.id) !== callback.documentId) {
