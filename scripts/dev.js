@@ -180,8 +180,10 @@ async function activateTriggerExample(n8n, sandbox, examples) {
 	} catch (error) {
 		step(`"${workflow.name}" is active, but n8n does not serve its production URL yet: ${error instanceof Error ? error.message : String(error)}`);
 	}
-	sandbox.addSignatureRequest({ signatureRequestId: TRIGGER_DEMO_REQUEST, documentId: 'doc-trigger-demo', sendInfoURL: url });
-	step(`activated "${workflow.name}"; its production URL ${url} is the Send Info URL of ${TRIGGER_DEMO_REQUEST}`);
+	// ?documentId= names the document, which a callback in the connector's shape (--dialect connector) does not.
+	const sendInfoURL = `${url}?documentId=doc-trigger-demo`;
+	sandbox.addSignatureRequest({ signatureRequestId: TRIGGER_DEMO_REQUEST, documentId: 'doc-trigger-demo', sendInfoURL });
+	step(`activated "${workflow.name}"; its production URL ${url} (with ?documentId=) is the Send Info URL of ${TRIGGER_DEMO_REQUEST}`);
 	return url;
 }
 
