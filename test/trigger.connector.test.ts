@@ -186,6 +186,21 @@ describe('OKdokument Trigger: a document URL in the callback’s url', () => {
 		]);
 	});
 
+	it('?documentId= wins over a document URL in url, which neither payload documents', async () => {
+		const trigger = await startTrigger();
+		const { signatureRequestId, documentId } = seedRequest();
+		await sandbox.sign(signatureRequestId);
+
+		await post(
+			`${trigger.productionUrl}?documentId=${documentId}`,
+			{ code: 'SUCCESS', result: signatureRequestId, url: `${sandbox.url}/rest/document/doc-elsewhere`, success: true },
+			trigger,
+		);
+
+		expect(metadataRequests().map((request) => request.path)).toEqual([`/JSON/document/metadata/${documentId}`]);
+		expect(trigger.received().map((item) => item.json)).toEqual([expect.objectContaining({ state: 'signed', documentId, confirmed: true })]);
+	});
+
 	it('with Confirm off, ?documentId= still fills in the item’s documentId', async () => {
 		const trigger = await startTrigger({ confirm: false });
 

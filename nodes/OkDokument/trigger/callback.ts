@@ -13,6 +13,11 @@ export interface SigningCallback {
 	/** The outcome it claims, when it claims one this trigger understands. */
 	state?: SigningOutcome;
 	documentId?: string;
+	/**
+	 * The document its `url` names, when that is a document URL (see documentIdInUrl). Not part of
+	 * either documented payload, so only a fallback where nothing else names the document.
+	 */
+	documentIdInUrl?: string;
 	signatureRequestId?: string;
 	/** The body as received (a JSON text parsed; anything that is not an object wrapped as `{ body }`). */
 	raw: IDataObject;
@@ -86,8 +91,7 @@ export function toSigningOutcome(value: unknown): SigningOutcome | undefined {
  * The docs describe two payloads (§4.1, §8.9): the wiki's `{state, id, signatureRequestId}` and
  * the Power Automate connector's `{code, message, result, statusCode, url, success}`, where
  * `result` is the signature request ID and `success: true` / `code: "SUCCESS"` means signed.
- * Either, both mixed, or any extra fields are accepted. Without `id` the document is the one its
- * `url` names, if that is a document URL (see documentIdInUrl).
+ * Either, both mixed, or any extra fields are accepted.
  */
 export function readCallback(body: unknown): SigningCallback {
 	const raw = toObject(body);
@@ -97,7 +101,8 @@ export function readCallback(body: unknown): SigningCallback {
 		(typeof raw.code === 'string' && raw.code.trim().toUpperCase() === 'SUCCESS');
 	return {
 		state: toSigningOutcome(raw.state) ?? (succeeded ? 'signed' : undefined),
-		documentId: readId(raw.id) ?? readId(raw.documentId) ?? documentIdInUrl(raw.url),
+		documentId: readId(raw.id) ?? readId(raw.documentId),
+		documentIdInUrl: documentIdInUrl(raw.url),
 		signatureRequestId: readId(raw.signatureRequestId) ?? readId(raw.result),
 		raw,
 	};

@@ -73,8 +73,9 @@ function noDocumentId(callback: SigningCallback): string {
 /**
  * The callback is unauthenticated (docs §4.1), so by default only what OKdokument confirms
  * counts: the document must exist and be in the state the callback reports. A callback that
- * states no outcome takes the document's. A callback without a document ID gets the one the
- * URL it came to names: `callback.documentId` is filled in, so that the item and the download use it.
+ * states no outcome takes the document's. A callback without a document ID gets the one the URL it
+ * came to names, or else the one its `url` names: `callback.documentId` is filled in, so that the
+ * item and the download use it.
  */
 export async function judgeCallback(
 	this: IWebhookFunctions,
@@ -88,7 +89,7 @@ export async function judgeCallback(
 	if (named && callback.documentId && named !== callback.documentId) {
 		return ignore(`it names document ${callback.documentId}, but was sent to the URL for document ${named}`);
 	}
-	callback.documentId ??= named;
+	callback.documentId ??= named ?? callback.documentIdInUrl;
 
 	if (!settings.confirm) {
 		if (!claimed) {
