@@ -4,7 +4,7 @@ import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workf
 
 import { readBinary, storeBinary } from './harness';
 import { NO_ACTION_REQUIRED_PAGE, startWaitingExecution, type WaitingExecution } from './harness/waiting';
-import { API_KEY, sandboxCredential, useSandbox } from './support/okdokument';
+import { API_KEY, eachDialect, sandboxCredential, useSandbox } from './support/okdokument';
 import { OkDokumentApi } from '../credentials/OkDokumentApi.credentials';
 import { OkDokument } from '../nodes/OkDokument/OkDokument.node';
 
@@ -416,6 +416,41 @@ describe('Send and Wait for Signature: what resumes it, and what does not', () =
 		expect(execution.calls.map((entry) => entry.outcome)).toEqual(['rejected']);
 		expect(execution.status).toBe('waiting');
 		expect(sandbox.requests.filter((request) => request.path.includes('metadata'))).toEqual([]);
+	});
+});
+
+eachDialect(sandbox, 'Send and Wait for Signature in both documented dialects', (dialect) => {
+	it('a signature resumes it with the signed PDF; a cancel, without', async () => {
+		const signed = await sendAndWait();
+		const first = createdRequest();
+		await sandbox.sign(first.signatureRequestId);
+		await signed.settled();
+		sandbox.clearRequests();
+		const canceled = await sendAndWait();
+		await sandbox.cancel(createdRequest().signatureRequestId);
+		await canceled.settled();
+
+		expect(outputOf(signed)).toEqual([expect.objectContaining({ state: 'signed', confirmed: true, documentId: first.documentId })]);
+		expect((await readBinary(signed.received()[0].binary!.data)).equals(sandbox.getDocument(first.documentId)!.signedContent!)).toBe(true);
+		expect(outputOf(canceled)).toEqual([expect.objectContaining({ state: 'canceled', confirmed: true })]);
+		expect(canceled.received()[0].binary).toBeUndefined();
+		// What OKdokument sent, in this dialect (the node took the document from its own signed URL either way).
+		const callbackKeys = Object.keys(signed.calls[0].body as IDataObject).sort();
+		expect(callbackKeys).toEqual(dialect === 'wiki' ? ['id', 'signatureRequestId', 'state'] : ['code', 'message', 'result', 'statusCode', 'success', 'url']);
+	});
+
+	it('a forged "signed" keeps it waiting; a signature whose first delivery failed resumes it, unconfirmed', async () => {
+		const execution = await sendAndWait();
+		const { signatureRequestId, documentId, resumeUrl } = createdRequest();
+
+		await post(execution, resumeUrl, { state: 'signed', id: documentId, signatureRequestId, success: true, code: 'SUCCESS' });
+		expect(execution.status).toBe('waiting');
+
+		await sandbox.sign(signatureRequestId, { deliverCallback: false });
+		await sandbox.redeliverCallback(signatureRequestId);
+		await execution.settled();
+		expect(outputOf(execution)).toEqual([expect.objectContaining({ state: 'signed', confirmed: false, documentId })]);
+		expect(execution.received()[0].binary?.data).toBeDefined();
 	});
 });
 
