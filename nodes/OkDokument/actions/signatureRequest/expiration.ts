@@ -14,7 +14,7 @@ const LIMIT_HINT =
 const MAX_DATE_MS = 8.64e15;
 
 /** Epoch milliseconds of a date given as a number, digits, an ISO or other date text, a Date or a Luxon DateTime. */
-function toEpochMs(value: unknown, timezone: string): number | undefined {
+export function toEpochMs(value: unknown, timezone: string): number | undefined {
 	if (typeof value === 'number') return Math.abs(value) <= MAX_DATE_MS ? value : undefined;
 	if (typeof value === 'string' && /^\d+$/.test(value.trim())) {
 		const ms = Number(value.trim());

@@ -1,9 +1,8 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { tryToParseDateTime } from 'n8n-workflow';
 
 import type { FieldRef } from '../../helpers/validation';
 import { invalidField } from '../../helpers/validation';
-import { DEFAULT_EXPIRATION_MS } from './expiration';
+import { DEFAULT_EXPIRATION_MS, toEpochMs } from './expiration';
 
 /**
  * How long Send and Wait for Signature waits: by default until the signing link expires, and
@@ -79,16 +78,6 @@ export const waitLimitProperties: INodeProperties[] = [
 	},
 ];
 
-function toMillis(value: unknown, timezone: string): number | undefined {
-	if (value instanceof Date) return value.getTime();
-	try {
-		const parsed = tryToParseDateTime(value, timezone);
-		return parsed.isValid ? parsed.toMillis() : undefined;
-	} catch {
-		return undefined;
-	}
-}
-
 /**
  * When the wait ends, checked before anything is sent: in the future, and not after the signing
  * link expires (plus the margin). `expirationTime` is what Create sends (epoch ms), if anything.
@@ -117,7 +106,7 @@ export function readWaitTill(
 		until = now + amount * UNIT_MS[unit];
 	} else if (limit === 'atSpecifiedTime') {
 		const value = context.getNodeParameter('maxDateAndTime', itemIndex, '');
-		const at = toMillis(value, context.getTimezone());
+		const at = toEpochMs(value, context.getTimezone());
 		if (at === undefined) {
 			throw invalidField(field, `has no valid Max Date and Time: "${String(value)}"`, 'Pick a date, or map an ISO date such as 2026-12-01T12:00:00Z.');
 		}
