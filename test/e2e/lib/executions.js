@@ -22,7 +22,9 @@ function executionProblem(execution) {
 }
 
 /**
- * Polls an execution until n8n has finished it (any state but new, running, waiting).
+ * Polls an execution until n8n has finished it (any state but new, running, waiting) and stored what it finished
+ * with. While n8n 1.x resumes an execution, a read can already say "success" with the data of the resume's start
+ * (the waiting node still on the stack, the later nodes missing); a finished successful run has an empty stack.
  * @param {RunningN8n} n8n
  * @param {string} executionId
  * @returns {Promise<StoredExecution>}
@@ -34,7 +36,8 @@ async function finishedExecution(n8n, executionId) {
 		`execution ${executionId} to finish`,
 		async () => {
 			last = await n8n.execution(executionId);
-			return lib.UNFINISHED_EXECUTION_STATES.includes(last.status) ? undefined : last;
+			const midResume = last.status === 'success' && (last.data?.executionData?.nodeExecutionStack?.length ?? 0) > 0;
+			return lib.UNFINISHED_EXECUTION_STATES.includes(last.status) || midResume ? undefined : last;
 		},
 		{ timeoutMs: EXECUTION_TIMEOUT_MS, describe: () => (last ? executionProblem(last) : 'nothing') },
 	);
