@@ -15,6 +15,9 @@
  * trigger.received()         // the items the downstream node received, over all executions
  * trigger.calls              // each request: what the node saw, n8n's answer, the outcome
  * trigger.logs               // n8n logger lines written while the trigger ran
+ * trigger.staticData.read()  // the workflow's static data as n8n's database holds it
+ * await trigger.fireCrons(); // a node with trigger(): runs what it scheduled with registerCron
+ * const again = await trigger.restart(); // n8n restarted: same URL and database, nothing in memory
  * await trigger.stop();      // runs the node's webhookMethods `delete`, closes the server
  * ```
  *
@@ -30,7 +33,11 @@
  * - `workflowData` (responseMode `onReceived`) → the execution is started, then 200 with the
  *   body n8n's `extractWebhookOnReceivedResponse` gives.
  * - on start, `webhookMethods.<name>.checkExists` and, if it says false, `create` run in a
- *   `HookContext` (activation `activate`), as n8n does when the workflow is activated.
+ *   `HookContext` (activation `activate`), as n8n does when the workflow is activated; then a
+ *   node's `trigger()` runs in a `TriggerContext` kept for the whole activation, as n8n keeps
+ *   it: `emit` starts an execution in mode `trigger`, `registerCron` is recorded for
+ *   `fireCrons()`, `saveFailedExecution` and `emitError` are recorded in `triggerFailures`.
+ * - static data lives in a StaticDataStore (static-data.ts) and is saved when n8n 2.41 saves it.
  * Error bodies are simplified (`{ code, message }`); status codes are n8n's.
  */
 import './env';
@@ -39,7 +46,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
-import { ExecutionLifecycleHooks, HookContext, WebhookContext, WorkflowExecute } from 'n8n-core';
+import { ExecutionLifecycleHooks, HookContext, TriggerContext, WebhookContext, WorkflowExecute } from 'n8n-core';
 import {
 	createRunExecutionData,
 	deepCopy,
@@ -53,6 +60,8 @@ import {
 	type INode,
 	type INodeExecutionData,
 	type IRun,
+	type ITriggerFunctions,
+	type ITriggerResponse,
 	type IWebhookData,
 	type IWebhookDescription,
 	type IWebhookResponseData,
@@ -71,6 +80,7 @@ import {
 import { buildAdditionalData, ensureEngine } from './engine';
 import { HarnessNodeTypes, instantiateNodeType, latestVersion, type NodeTypeInput } from './node-types';
 import type { HarnessNode } from './run-node';
+import { StaticDataStore } from './static-data';
 import {
 	answer,
 	captureLogger,
@@ -85,6 +95,7 @@ import {
 } from './webhook-io';
 
 export { DOWNSTREAM_NODE_NAME, type LogLine } from './webhook-io';
+export { StaticDataStore } from './static-data';
 const WORKFLOW_ID = 'harnessWebhookWorkflow';
 
 export interface StartWebhookTriggerOptions {
@@ -101,6 +112,16 @@ export interface StartWebhookTriggerOptions {
 	credentials?: Record<string, ICredentialDataDecryptedObject>;
 	/** Which of the node's webhooks to serve; default 'default'. */
 	webhookName?: WebhookType;
+	/** The workflow's stored static data; default a new, empty store. */
+	staticData?: StaticDataStore;
+	/** The port to listen on; default any free one. */
+	port?: number;
+}
+
+/** A trigger() failure n8n would report: a failed execution (2.x), or deactivation (emitError). */
+export interface TriggerFailure {
+	kind: 'saveFailedExecution' | 'emitError';
+	error: Error;
 }
 
 /** One execution the trigger started. */
@@ -155,8 +176,26 @@ export interface WebhookTrigger {
 	readonly lifecycle: string[];
 	/** Every item the downstream node received, over all executions, in order. */
 	received(): INodeExecutionData[];
-	/** Waits until every request is answered and every execution it started has finished. */
+	/** The port the harness server listens on. */
+	readonly port: number;
+	/** The workflow's static data as stored (what a restart starts from). */
+	readonly staticData: StaticDataStore;
+	/** The cron expressions trigger() registered. */
+	readonly crons: string[];
+	readonly triggerFailures: TriggerFailure[];
+	/** Runs every registered cron's callback once, then waits until everything settled. */
+	fireCrons(): Promise<void>;
+	/**
+	 * Waits until every request is answered, every execution it started has finished, and
+	 * trigger() has no request to OKdokument (or anything) in flight.
+	 */
 	settled(): Promise<void>;
+	/**
+	 * n8n stops and starts again: the triggers are deactivated (webhooks stay registered, as n8n
+	 * keeps them), `whileStopped` runs while nothing listens, then the same node is activated
+	 * again on the same port, with the stored static data.
+	 */
+	restart(options?: { whileStopped?: () => Promise<void> }): Promise<WebhookTrigger>;
 	/** Runs the webhook's `delete` lifecycle method, closes the server, restores the logger. */
 	stop(): Promise<void>;
 }
@@ -225,7 +264,8 @@ export async function startWebhookTrigger(options: StartWebhookTriggerOptions): 
 		},
 		settings: { executionOrder: 'v1' },
 	};
-	// A fresh Workflow per call, as n8n builds one per webhook request.
+	const store = options.staticData ?? new StaticDataStore();
+	// A fresh Workflow per call, as n8n builds one per webhook request, from the stored static data.
 	const newWorkflow = () =>
 		new Workflow({
 			id: WORKFLOW_ID,
@@ -234,6 +274,7 @@ export async function startWebhookTrigger(options: StartWebhookTriggerOptions): 
 			connections: workflowData.connections,
 			active: true,
 			nodeTypes,
+			staticData: store.load(),
 			settings: workflowData.settings,
 		});
 
@@ -282,14 +323,17 @@ export async function startWebhookTrigger(options: StartWebhookTriggerOptions): 
 		};
 	}
 
-	/** Runs the workflow from the trigger's output, as n8n's WorkflowRunner does for a webhook. */
+	/**
+	 * Runs the workflow from the trigger's output, as n8n's WorkflowRunner does: in a Workflow of
+	 * its own with the stored static data, saved at the end if the execution changed it.
+	 */
 	async function execute(
-		workflow: Workflow,
 		executionId: string,
 		mode: WorkflowExecuteMode,
 		triggerOutput: INodeExecutionData[][] | undefined,
 		triggerError: Error | undefined,
 	): Promise<WebhookExecution> {
+		const workflow = newWorkflow();
 		const workflowNode = workflow.getNode(node.name) as INode;
 		const runExecutionData = createRunExecutionData({
 			executionData: {
@@ -308,8 +352,9 @@ export async function startWebhookTrigger(options: StartWebhookTriggerOptions): 
 		}
 		const hooks = new ExecutionLifecycleHooks(mode, executionId, workflowData);
 		let finished: IRun | undefined;
-		hooks.addHandler('workflowExecuteAfter', (run) => {
+		hooks.addHandler('workflowExecuteAfter', (run, newStaticData) => {
 			finished = run;
+			if (newStaticData && mode !== 'manual') store.save(newStaticData);
 		});
 		const returned = await new WorkflowExecute(
 			additionalDataFor(executionId, hooks),
@@ -370,7 +415,14 @@ export async function startWebhookTrigger(options: StartWebhookTriggerOptions): 
 			query: Object.fromEntries(url.searchParams),
 			contentType,
 		});
-		additionalData.httpResponse = toExpressResponse(res);
+		const response = toExpressResponse(res);
+		let answeredByNode: { body: unknown } | undefined;
+		const sendJson = response.json.bind(response);
+		response.json = (body: unknown) => {
+			answeredByNode = { body };
+			return sendJson(body);
+		};
+		additionalData.httpResponse = response;
 		const workflow = newWorkflow();
 		const workflowNode = workflow.getNode(node.name) as INode;
 		const closeFunctions: CloseFunction[] = [];
@@ -391,15 +443,19 @@ export async function startWebhookTrigger(options: StartWebhookTriggerOptions): 
 			call.outcome = 'failed';
 			call.error = error as Error;
 			respond(500, { code: 0, message: 'Workflow Webhook Error: Workflow could not be started!' });
-			call.execution = await execute(workflow, executionId, mode, undefined, error as Error);
+			call.execution = await execute(executionId, mode, undefined, error as Error);
 			return;
 		} finally {
 			await Promise.allSettled(closeFunctions.map(async (close) => await close()));
 		}
 		call.result = result;
+		// What n8n 2.41 saves: see static-data.ts.
+		if (mode !== 'manual' && (result.noWebhookResponse === true || result.workflowData === undefined)) {
+			store.saveIfChanged(workflow);
+		}
 
 		if (result.noWebhookResponse === true) {
-			call.response = { status: res.statusCode, body: undefined };
+			call.response = { status: res.statusCode, body: answeredByNode?.body };
 		}
 		if (result.workflowData === undefined) {
 			call.outcome = 'ignored';
@@ -410,7 +466,7 @@ export async function startWebhookTrigger(options: StartWebhookTriggerOptions): 
 		}
 
 		call.outcome = 'started';
-		const running = execute(workflow, executionId, mode, result.workflowData, undefined);
+		const running = execute(executionId, mode, result.workflowData, undefined);
 		if (result.noWebhookResponse !== true) {
 			const responseData = workflow.expression.getComplexParameterValue(
 				workflowNode,
@@ -442,7 +498,7 @@ export async function startWebhookTrigger(options: StartWebhookTriggerOptions): 
 	});
 	await new Promise<void>((resolve, reject) => {
 		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => resolve());
+		server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
 	});
 	baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
@@ -462,10 +518,63 @@ export async function startWebhookTrigger(options: StartWebhookTriggerOptions): 
 		);
 		const result = await fn.call(context);
 		lifecycle.push(`${method}:${String(result)}`);
+		store.saveIfChanged(workflow);
 		return result;
 	}
+
+	/** Counts a promise the node started outside a request (trigger()), so settled() waits for it. */
+	function track<T>(promise: Promise<T>): Promise<T> {
+		const done = promise.then(
+			() => undefined,
+			() => undefined,
+		);
+		pending.add(done);
+		void done.finally(() => pending.delete(done));
+		return promise;
+	}
+
+	const crons: Array<{ expression: string; onTick: () => unknown }> = [];
+	const triggerFailures: TriggerFailure[] = [];
+	let emitted = 0;
+	/** trigger() in the Workflow n8n keeps while the workflow is active (active-workflow-triggers). */
+	async function activateTrigger(): Promise<ITriggerResponse | undefined> {
+		if (!nodeType.trigger) return undefined;
+		const workflow = newWorkflow();
+		const emit: ITriggerFunctions['emit'] = (data) => {
+			store.saveIfChanged(workflow); // n8n saves the activation's copy, whole, before running
+			emitted += 1;
+			track(execute(`harness-trigger-${emitted}`, 'trigger', data, undefined));
+		};
+		const context = new TriggerContext(
+			workflow,
+			workflow.getNode(node.name) as INode,
+			additionalDataFor('harness-trigger'),
+			'trigger',
+			'activate',
+			emit,
+			(error) => triggerFailures.push({ kind: 'emitError', error }),
+			(error) => triggerFailures.push({ kind: 'saveFailedExecution', error: error as Error }),
+			{
+				registerCron: (cron, onTick) => {
+					crons.push({ expression: cron.expression, onTick: () => onTick(new Date()) });
+				},
+			},
+		);
+		for (const helper of ['httpRequest', 'httpRequestWithAuthentication'] as const) {
+			const original = context.helpers[helper] as (...args: unknown[]) => Promise<unknown>;
+			(context.helpers as unknown as Record<string, unknown>)[helper] = function (this: unknown, ...args: unknown[]) {
+				return track(original.apply(this, args));
+			};
+		}
+		const response = await nodeType.trigger.call(context);
+		store.saveIfChanged(workflow); // the end of n8n's activation
+		return response;
+	}
+
+	let triggerResponse: ITriggerResponse | undefined;
 	try {
 		if ((await runLifecycle('checkExists')) === false) await runLifecycle('create');
+		triggerResponse = await activateTrigger();
 	} catch (error) {
 		server.close();
 		restoreLogger();
@@ -473,10 +582,34 @@ export async function startWebhookTrigger(options: StartWebhookTriggerOptions): 
 	}
 
 	async function settled(): Promise<void> {
-		while (pending.size > 0) await Promise.allSettled([...pending]);
+		// A yield to the event loop after each round lets a node's code go on after a request it
+		// awaited, and start the next (or an execution), before settled() decides nothing is left.
+		do {
+			await Promise.allSettled([...pending]);
+			await new Promise((resolve) => setImmediate(resolve));
+		} while (pending.size > 0);
 	}
 
+	const port = (server.address() as AddressInfo).port;
 	let stopping: Promise<void> | undefined;
+	function shutDown(deactivate: boolean): Promise<void> {
+		stopping ??= (async () => {
+			try {
+				await settled();
+				crons.length = 0;
+				await triggerResponse?.closeFunction?.();
+				if (deactivate) await runLifecycle('delete');
+			} finally {
+				await new Promise<void>((resolve) => {
+					server.close(() => resolve());
+					for (const socket of sockets) socket.destroy();
+				});
+				restoreLogger();
+			}
+		})();
+		return stopping;
+	}
+
 	return {
 		get baseUrl() {
 			return baseUrl;
@@ -488,22 +621,26 @@ export async function startWebhookTrigger(options: StartWebhookTriggerOptions): 
 		executions,
 		logs,
 		lifecycle,
+		port,
+		staticData: store,
+		get crons() {
+			return crons.map((cron) => cron.expression);
+		},
+		triggerFailures,
 		received: () => executions.flatMap((execution) => execution.received),
 		settled,
-		stop() {
-			stopping ??= (async () => {
-				try {
-					await settled();
-					await runLifecycle('delete');
-				} finally {
-					await new Promise<void>((resolve) => {
-						server.close(() => resolve());
-						for (const socket of sockets) socket.destroy();
-					});
-					restoreLogger();
-				}
-			})();
-			return stopping;
+		async fireCrons() {
+			for (const cron of crons) {
+				const result = cron.onTick();
+				if (result instanceof Promise) track(result);
+			}
+			await settled();
 		},
+		async restart(restartOptions = {}) {
+			await shutDown(false);
+			await restartOptions.whileStopped?.();
+			return await startWebhookTrigger({ ...options, node, staticData: store, port });
+		},
+		stop: () => shutDown(true),
 	};
 }
