@@ -1,72 +1,12 @@
-import type { ICredentialDataDecryptedObject, IDataObject, INodeParameters } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
 import { API_KEY, KNOWN_ID, runUpdate, sandboxCredential, useSandbox } from './support/okdokument';
+import { ISO_TIMESTAMP, ORIGINAL_PDF, postCallback, useTriggers } from './support/trigger';
 import { readBinary } from './harness';
-import { startWebhookTrigger, type WebhookTrigger } from './harness/webhook';
-import { OkDokumentApi } from '../credentials/OkDokumentApi.credentials';
 import { OkDokumentTrigger } from '../nodes/OkDokument/OkDokumentTrigger.node';
 
 const sandbox = useSandbox();
-
-/** A PDF whose bytes are not valid UTF-8, so a text round trip would show. */
-const ORIGINAL_PDF = Buffer.concat([Buffer.from('%PDF-1.4\n% Contract for the trigger tests\n%'), Buffer.from([0xe2, 0xe3, 0xcf, 0xd3]), Buffer.from('\n%%EOF\n')]);
-const ISO_TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
-
-const running: WebhookTrigger[] = [];
-afterEach(async () => {
-	await Promise.all(running.splice(0).map(async (trigger) => await trigger.stop()));
-});
-
-/** The trigger in a workflow (trigger → Downstream), listening on its own port. */
-async function startTrigger(
-	parameters: INodeParameters = {},
-	credential: ICredentialDataDecryptedObject | null = sandboxCredential(sandbox),
-): Promise<WebhookTrigger> {
-	const trigger = await startWebhookTrigger({
-		nodeTypes: [OkDokumentTrigger],
-		credentialTypes: [OkDokumentApi],
-		node: { type: 'okDokumentTrigger', parameters },
-		...(credential ? { credentials: { okDokumentApi: credential } } : {}),
-	});
-	running.push(trigger);
-	return trigger;
-}
-
-/** A signature request created through the sandbox's Create (docs 3.1), with an inline PDF. */
-async function createRequest(sendInfoURL?: string): Promise<{ signatureRequestId: string; documentId: string }> {
-	const response = await fetch(`${sandbox.url}/JSON/signatureRequest`, {
-		method: 'POST',
-		headers: { 'x-api-key': API_KEY, 'content-type': 'application/json' },
-		body: JSON.stringify({
-			filedata: { content: ORIGINAL_PDF.toString('base64'), filename: 'contract.pdf' },
-			resulturl: 'https://example.com/done',
-			...(sendInfoURL ? { sendInfoURL } : {}),
-		}),
-	});
-	expect(response.status).toBe(200);
-	const answer = (await response.json()) as { result: string; documentId: string };
-	sandbox.clearRequests();
-	return { signatureRequestId: answer.result, documentId: answer.documentId };
-}
-
-/** POSTs a callback as anyone could (no key, like OKdokument), and waits for everything it started. */
-async function postCallback(
-	trigger: WebhookTrigger,
-	body: unknown,
-	contentType = 'application/json',
-): Promise<{ status: number; body: string }> {
-	const response = await fetch(trigger.productionUrl, {
-		method: 'POST',
-		headers: { 'content-type': contentType },
-		body: typeof body === 'string' ? body : JSON.stringify(body),
-	});
-	const text = await response.text();
-	await trigger.settled();
-	return { status: response.status, body: text };
-}
-
-const metadataRequests = () =>
-	sandbox.requests.filter((request) => request.path.startsWith('/JSON/document/metadata/'));
+const { startTrigger, createRequest, metadataRequests } = useTriggers(sandbox);
 
 describe('OKdokument Trigger: the node as n8n sees it', () => {
 	const { description, webhookMethods } = new OkDokumentTrigger();
@@ -121,8 +61,8 @@ describe('OKdokument Trigger: a signer signs or cancels in the sandbox', () => {
 		// What OKdokument sent: JSON, no credentials of any kind.
 		expect(trigger.calls).toHaveLength(1);
 		const [call] = trigger.calls;
-		// n8n's answer for an onReceived trigger that sets no responseData (seen in n8n 1.123 and 2.41 alike).
-		expect(call).toMatchObject({ method: 'POST', mode: 'webhook', outcome: 'started', response: { status: 200, body: 'firstEntryJson' } });
+		// The trigger answers itself, so that n8n saves what it remembered before starting the execution.
+		expect(call).toMatchObject({ method: 'POST', mode: 'webhook', outcome: 'started', response: { status: 200, body: { message: 'Workflow was started' } } });
 		expect(call.headers['content-type']).toBe('application/json');
 		expect(call.headers['x-api-key']).toBeUndefined();
 		expect(call.headers.authorization).toBeUndefined();
@@ -149,6 +89,7 @@ describe('OKdokument Trigger: a signer signs or cancels in the sandbox', () => {
 				date: expect.any(Number),
 				number: expect.stringMatching(/^\d+$/),
 			},
+			arrivedVia: 'callback',
 			receivedAt: expect.stringMatching(ISO_TIMESTAMP),
 			callback: { state: 'signed', id: documentId, signatureRequestId },
 		});
@@ -361,6 +302,7 @@ describe('OKdokument Trigger: payload shapes', () => {
 				documentId: null,
 				signatureRequestId: 'sr-from-connector',
 				confirmed: false,
+				arrivedVia: 'callback',
 				receivedAt: expect.stringMatching(ISO_TIMESTAMP),
 				callback: connectorBody,
 			},
@@ -427,6 +369,7 @@ describe('OKdokument Trigger: Confirm With OKdokument off', () => {
 				documentId,
 				signatureRequestId,
 				confirmed: false,
+				arrivedVia: 'callback',
 				receivedAt: expect.stringMatching(ISO_TIMESTAMP),
 				callback: { state: 'signed', id: documentId, signatureRequestId },
 			},

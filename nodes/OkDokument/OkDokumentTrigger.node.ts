@@ -15,6 +15,8 @@ import { okDokumentDownload } from './transport';
 import type { SigningCallback, SigningOutcome } from './trigger/callback';
 import { readCallback, SIGNING_OUTCOMES } from './trigger/callback';
 import { triggerProperties } from './trigger/description';
+import type { RememberedEvent } from './trigger/memory';
+import { findRepeatedCallback, findRound, readEvents, rememberEvents } from './trigger/memory';
 import type { Verdict } from './trigger/verdict';
 import { judgeCallback } from './trigger/verdict';
 
@@ -22,7 +24,7 @@ const PDF_MIME_TYPE = 'application/pdf';
 
 type Accepted = Extract<Verdict, { accepted: true }>;
 
-/** What every emitted item carries; `document` only when OKdokument confirmed the callback. */
+/** What every emitted callback carries; `document` only when OKdokument confirmed it. */
 function callbackItem(callback: SigningCallback, verdict: Accepted, receivedAt: string): IDataObject {
 	return {
 		state: verdict.state,
@@ -30,9 +32,32 @@ function callbackItem(callback: SigningCallback, verdict: Accepted, receivedAt: 
 		signatureRequestId: callback.signatureRequestId ?? null,
 		confirmed: verdict.confirmed,
 		...(verdict.document ? { document: verdict.document } : {}),
+		arrivedVia: 'callback',
 		receivedAt,
 		callback: callback.raw,
 	};
+}
+
+function repeatReason(event: RememberedEvent): string {
+	const when = new Date(event.t).toISOString();
+	if (event.v === 'seen') return `OKdokument listed its signing round as finished at ${when}, when this trigger was active`;
+	const how = 'by a callback';
+	return `it repeats an event delivered ${how} at ${when}`;
+}
+
+function logIgnored(
+	context: IWebhookFunctions,
+	callback: SigningCallback,
+	reason: string,
+	level: 'debug' | 'warn',
+): void {
+	context.logger[level](`OKdokument Trigger ignored a callback: ${reason}`, {
+		node: context.getNode().name,
+		workflowId: context.getWorkflow().id,
+		state: callback.state ?? null,
+		documentId: callback.documentId ?? null,
+		signatureRequestId: callback.signatureRequestId ?? null,
+	});
 }
 
 export class OkDokumentTrigger implements INodeType {
@@ -86,13 +111,13 @@ export class OkDokumentTrigger implements INodeType {
 
 	/**
 	 * OKdokument POSTs `{state, id, signatureRequestId}` when the signer submits or cancels
-	 * (docs §4.1). n8n answers 200 as soon as this returns (responseMode onReceived), whatever
-	 * the rest of the workflow does; callbacks that are ignored get the same 200 and start nothing.
-	 * Failing to reach OKdokument for the confirmation throws: n8n then answers 500 and records
-	 * a failed execution, and OKdokument marks the document errorsendinfo.
+	 * (docs §4.1). Callbacks that are ignored get 200 and start nothing; so does a repeat of an
+	 * event already delivered. Failing to reach OKdokument for the confirmation throws: n8n then
+	 * answers 500 and records a failed execution, and OKdokument marks the document errorsendinfo.
 	 */
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		const receivedAt = new Date().toISOString();
+		const now = Date.now();
+		const receivedAt = new Date(now).toISOString();
 		const events = (this.getNodeParameter('events', SIGNING_OUTCOMES) as SigningOutcome[]).filter(
 			(event) => SIGNING_OUTCOMES.includes(event),
 		);
@@ -108,17 +133,31 @@ export class OkDokumentTrigger implements INodeType {
 		}
 
 		const callback = readCallback(this.getBodyData());
+		const staticData = this.getWorkflowStaticData('node');
+		const remembered = readEvents(staticData);
+		const repeated = findRepeatedCallback(remembered, {
+			documentId: callback.documentId,
+			signatureRequestId: callback.signatureRequestId,
+			state: confirm ? undefined : callback.state,
+		});
+		if (repeated) {
+			logIgnored(this, callback, repeatReason(repeated), 'debug');
+			return {};
+		}
+
 		const verdict = await judgeCallback.call(this, callback, { events, confirm });
 		if (!verdict.accepted) {
-			const log = verdict.filtered ? this.logger.debug : this.logger.warn;
-			log.call(this.logger, `OKdokument Trigger ignored a callback: ${verdict.reason}`, {
-				node: this.getNode().name,
-				workflowId: this.getWorkflow().id,
-				state: callback.state ?? null,
-				documentId: callback.documentId ?? null,
-				signatureRequestId: callback.signatureRequestId ?? null,
-			});
+			logIgnored(this, callback, verdict.reason, verdict.filtered ? 'debug' : 'warn');
 			return {};
+		}
+		const modification = verdict.document?.modification;
+		if (callback.documentId && typeof modification === 'string') {
+			const round = { documentId: callback.documentId, modification, state: String(verdict.document?.state) };
+			const known = findRound(remembered, round, now);
+			if (known) {
+				logIgnored(this, callback, repeatReason(known), 'debug');
+				return {};
+			}
 		}
 
 		const item: INodeExecutionData = { json: callbackItem(callback, verdict, receivedAt) };
@@ -144,6 +183,26 @@ export class OkDokumentTrigger implements INodeType {
 				),
 			};
 		}
-		return { workflowData: [[item]] };
+
+		rememberEvents(
+			staticData,
+			[
+				{
+					d: callback.documentId,
+					r: callback.signatureRequestId,
+					s: verdict.state,
+					m: typeof modification === 'string' ? modification : undefined,
+					t: now,
+					v: 'callback',
+				},
+			],
+			now,
+		);
+		// The trigger answers OKdokument itself. n8n then saves the static data before it starts the
+		// execution; n8n 2.41 answers an onReceived webhook only after starting it, and by then it no
+		// longer sees the static data as changed (WorkflowRunner.establishContextForPersistence wraps
+		// the same object again), so what the trigger remembered would be lost.
+		this.getResponseObject().status(200).json({ message: 'Workflow was started' });
+		return { noWebhookResponse: true, workflowData: [[item]] };
 	}
 }
