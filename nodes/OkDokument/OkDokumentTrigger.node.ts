@@ -1,9 +1,13 @@
 import type {
+	ExecutionError,
 	IDataObject,
+	IExecuteFunctions,
 	IHookFunctions,
 	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
+	ITriggerFunctions,
+	ITriggerResponse,
 	IWebhookFunctions,
 	IWebhookResponseData,
 } from 'n8n-workflow';
@@ -14,11 +18,12 @@ import { documentNotFoundHints, documentPath } from './actions/document/fields';
 import { okDokumentDownload } from './transport';
 import type { SigningCallback, SigningOutcome } from './trigger/callback';
 import { readCallback, SIGNING_OUTCOMES } from './trigger/callback';
+import { catchUpCron, checkForMissedEvents, isInScope, readCatchUpSettings } from './trigger/catchUp';
 import { triggerProperties } from './trigger/description';
 import type { RememberedEvent } from './trigger/memory';
 import { findRepeatedCallback, findRound, readEvents, rememberEvents } from './trigger/memory';
 import type { Verdict } from './trigger/verdict';
-import { judgeCallback } from './trigger/verdict';
+import { DELIVERY_FAILED, judgeCallback } from './trigger/verdict';
 
 const PDF_MIME_TYPE = 'application/pdf';
 
@@ -41,7 +46,7 @@ function callbackItem(callback: SigningCallback, verdict: Accepted, receivedAt: 
 function repeatReason(event: RememberedEvent): string {
 	const when = new Date(event.t).toISOString();
 	if (event.v === 'seen') return `OKdokument listed its signing round as finished at ${when}, when this trigger was active`;
-	const how = 'by a callback';
+	const how = event.v === 'catchUp' ? 'by Catch Missed Events' : 'by a callback';
 	return `it repeats an event delivered ${how} at ${when}`;
 }
 
@@ -58,6 +63,22 @@ function logIgnored(
 		documentId: callback.documentId ?? null,
 		signatureRequestId: callback.signatureRequestId ?? null,
 	});
+}
+
+/**
+ * A check that failed is logged, and on n8n 2.x saved as a failed execution (n8n 1.x has no
+ * such call for triggers: its emitError deactivates the workflow). The next check tries again.
+ */
+function reportFailedCheck(context: ITriggerFunctions, error: unknown): void {
+	const message = error instanceof Error ? error.message : String(error);
+	context.logger.warn(`OKdokument Trigger could not check for missed events: ${message}`, {
+		node: context.getNode().name,
+		workflowId: context.getWorkflow().id,
+	});
+	const saveFailedExecution = (context as Partial<ITriggerFunctions>).saveFailedExecution;
+	if (typeof saveFailedExecution === 'function' && error instanceof Error) {
+		saveFailedExecution.call(context, error as ExecutionError);
+	}
 }
 
 export class OkDokumentTrigger implements INodeType {
@@ -158,6 +179,17 @@ export class OkDokumentTrigger implements INodeType {
 				logIgnored(this, callback, repeatReason(known), 'debug');
 				return {};
 			}
+			const catchUp = verdict.state === DELIVERY_FAILED ? readCatchUpSettings(this) : undefined;
+			if (catchUp && verdict.document && isInScope(catchUp, verdict.document)) {
+				// Catch Missed Events emits it; emitting it here too could make it two events.
+				logIgnored(
+					this,
+					callback,
+					`its document is errorsendinfo in OKdokument, and Catch Missed Events emits it once (within ${catchUp.intervalMinutes} minutes)`,
+					'debug',
+				);
+				return {};
+			}
 		}
 
 		const item: INodeExecutionData = { json: callbackItem(callback, verdict, receivedAt) };
@@ -204,5 +236,37 @@ export class OkDokumentTrigger implements INodeType {
 		// the same object again), so what the trigger remembered would be lost.
 		this.getResponseObject().status(200).json({ message: 'Workflow was started' });
 		return { noWebhookResponse: true, workflowData: [[item]] };
+	}
+
+	/**
+	 * Catch Missed Events: one check when the workflow is activated (so also when n8n starts),
+	 * then on the interval's cron. Off: nothing is scheduled.
+	 */
+	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
+		const settings = readCatchUpSettings(this);
+		if (!settings) return {};
+		const check = async () => {
+			// A fresh object for every check: the transport keeps a request's credential per
+			// context, and n8n keeps this context for as long as the workflow is active.
+			const context = Object.create(this) as ITriggerFunctions;
+			try {
+				const items = await checkForMissedEvents.call(context, settings, Date.now());
+				if (items.length > 0) this.emit([items]);
+			} catch (error) {
+				reportFailedCheck(this, error);
+			}
+		};
+		void check();
+		this.helpers.registerCron({ expression: catchUpCron(settings.intervalMinutes) }, () => void check());
+		return {};
+	}
+
+	/**
+	 * Passes on what webhook() or trigger() emitted. Without it, n8n would run trigger() again
+	 * instead when a callback to the Test URL starts a manual execution (a node's execute() comes
+	 * before its trigger() in n8n-core's WorkflowExecute.runNode).
+	 */
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return [this.getInputData()];
 	}
 }

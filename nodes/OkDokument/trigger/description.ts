@@ -51,4 +51,54 @@ export const triggerProperties: INodeProperties[] = [
 		hint: 'The name of the output binary field to put the signed PDF in',
 		displayOptions: { show: { confirm: [true], download: [true] } },
 	}),
+	{
+		displayName: 'Catch Missed Events',
+		name: 'catchUp',
+		type: 'boolean',
+		default: false,
+		displayOptions: { show: { confirm: [true] } },
+		description:
+			'Whether to check OKdokument’s document list for documents whose callback could not be delivered (state errorsendinfo: n8n was down or unreachable) and emit each of them once, with state deliveryFailed',
+		hint: 'OKdokument’s list does not say where a document’s callback was sent, so it cannot tell this workflow’s documents from those of other workflows or Send and Wait executions: choose below which documents are this trigger’s',
+	},
+	{
+		displayName: 'Check Every (Minutes)',
+		name: 'catchUpInterval',
+		type: 'number',
+		default: 15,
+		typeOptions: { minValue: 1, maxValue: 1440, numberPrecision: 0 },
+		displayOptions: { show: { confirm: [true], catchUp: [true] } },
+		description:
+			'How often to check, on the clock (every 15 minutes: at :00, :15, :30, :45); also once when the workflow is activated or n8n starts. From 60 minutes on, rounded to whole hours.',
+	},
+	{
+		displayName: 'Documents to Catch',
+		name: 'catchUpScope',
+		type: 'options',
+		default: 'fileName',
+		displayOptions: { show: { confirm: [true], catchUp: [true] } },
+		options: [
+			{
+				name: 'Documents Whose File Name Matches',
+				value: 'fileName',
+				description: 'Only documents whose file name matches the pattern below, such as the names your Create step gives them',
+			},
+			{
+				name: 'All Documents of the Account',
+				value: 'all',
+				description:
+					'Every document of the credential’s OKdokument account: only when no other workflow and no Send and Wait step uses that account',
+			},
+		],
+	},
+	{
+		displayName: 'File Name Pattern',
+		name: 'catchUpFileName',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. contract-*.pdf',
+		displayOptions: { show: { confirm: [true], catchUp: [true], catchUpScope: ['fileName'] } },
+		description: 'The document’s file name as OKdokument lists it; * stands for any characters, upper and lower case are the same',
+	},
 ];

@@ -13,9 +13,20 @@ export interface VerdictSettings {
 	confirm: boolean;
 }
 
+/**
+ * What the trigger emits: the outcome, or `deliveryFailed` for a document OKdokument marked
+ * errorsendinfo (docs §5): an earlier callback for it failed, and its outcome is no longer known.
+ */
+export type EventState = SigningOutcome | 'deliveryFailed';
+
+export const DELIVERY_FAILED = 'deliveryFailed';
+
+/** OKdokument's state for a document whose callback was not answered 200 (docs §4.1, §5). */
+export const CALLBACK_FAILED_STATE = 'errorsendinfo';
+
 /** Whether a callback starts the workflow, and with which state. */
 export type Verdict =
-	| { accepted: true; state: SigningOutcome; confirmed: boolean; document?: IDataObject }
+	| { accepted: true; state: EventState; confirmed: boolean; document?: IDataObject }
 	| {
 			accepted: false;
 			/** Why, as the end of "Ignored an OKdokument callback: …". */
@@ -75,7 +86,8 @@ function noDocumentId(callback: SigningCallback): string {
  * counts: the document must exist and be in the state the callback reports. A callback that
  * states no outcome takes the document's. A callback without a document ID gets the one the URL it
  * came to names, or else the one its `url` names: `callback.documentId` is filled in, so that the
- * item and the download use it.
+ * item and the download use it. A document in errorsendinfo (a later delivery of a callback that
+ * failed) is confirmed as `deliveryFailed`, whatever the callback claims.
  */
 export async function judgeCallback(
 	this: IWebhookFunctions,
@@ -103,6 +115,9 @@ export async function judgeCallback(
 	if (!document) return ignore('OKdokument does not know its document');
 	if (document.id !== undefined && String(document.id) !== callback.documentId) {
 		return ignore('OKdokument answered for another document');
+	}
+	if (document.state === CALLBACK_FAILED_STATE) {
+		return { accepted: true, state: DELIVERY_FAILED, confirmed: true, document };
 	}
 	const actual = toSigningOutcome(document.state);
 	if (!actual) {

@@ -1,0 +1,161 @@
+import type {
+	CronExpression,
+	IDataObject,
+	INodeExecutionData,
+	ITriggerFunctions,
+	IWebhookFunctions,
+} from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { okDokumentApiRequestList } from '../transport';
+import type { RememberedEvent } from './memory';
+import { findRound, readEvents, rememberEvents } from './memory';
+import { CALLBACK_FAILED_STATE, DELIVERY_FAILED } from './verdict';
+
+/**
+ * Catch Missed Events: OKdokument marks a document errorsendinfo when its callback is not
+ * answered 200 (docs §4.1, §5) and does not say that it ever calls again, so the trigger looks
+ * for such documents in the list (docs §3.6) and emits each once, as `deliveryFailed`.
+ *
+ * It runs in trigger(), in the Workflow n8n built when it activated the workflow: n8n keeps that
+ * object, static data included, while the workflow is active, and saves its static data whole
+ * when the trigger emits (n8n/dist/active-workflow-manager.js in 1.123, trigger-execution-
+ * context.factory.js in 2.41), over what callbacks remembered since activation in their own
+ * copies. So the check changes static data only when it emits, and then first records every
+ * finished round OKdokument lists (`seen`), which stands in for what callbacks remembered.
+ * Signed and canceled documents are never caught: their callback was answered 200.
+ */
+
+export type CatchUpScope = 'fileName' | 'all';
+
+export interface CatchUpSettings {
+	intervalMinutes: number;
+	scope: CatchUpScope;
+	/** For scope fileName: the pattern, `*` for any characters. */
+	fileNamePattern: string;
+}
+
+type SettingsContext = Pick<IWebhookFunctions | ITriggerFunctions, 'getNodeParameter' | 'getNode'>;
+
+/** The settings when Catch Missed Events is on (it needs Confirm With OKdokument and its credential). */
+export function readCatchUpSettings(context: SettingsContext): CatchUpSettings | undefined {
+	const on =
+		context.getNodeParameter('confirm', true) === true &&
+		context.getNodeParameter('catchUp', false) === true;
+	if (!on) return undefined;
+	const scope: CatchUpScope = context.getNodeParameter('catchUpScope', 'fileName') === 'all' ? 'all' : 'fileName';
+	const fileNamePattern = String(context.getNodeParameter('catchUpFileName', '')).trim();
+	if (scope === 'fileName' && fileNamePattern === '') {
+		throw new NodeOperationError(context.getNode(), 'Catch Missed Events: File Name Pattern is empty', {
+			description:
+				'Enter the file names of this workflow’s documents, such as contract-*.pdf, or choose All Documents of the Account if no other workflow uses the credential’s OKdokument account.',
+		});
+	}
+	const interval = Math.round(Number(context.getNodeParameter('catchUpInterval', 15)));
+	return {
+		intervalMinutes: Number.isFinite(interval) ? Math.min(Math.max(interval, 1), 1440) : 15,
+		scope,
+		fileNamePattern,
+	};
+}
+
+/** The check's cron (n8n's six fields, seconds first): every N minutes, from 60 on every N/60 hours. */
+export function catchUpCron(intervalMinutes: number): CronExpression {
+	if (intervalMinutes < 60) return `0 */${intervalMinutes} * * * *`;
+	const hours = Math.round(intervalMinutes / 60);
+	return hours >= 24 ? '0 0 0 * * *' : `0 0 */${hours} * * *`;
+}
+
+function fileNameMatcher(pattern: string): RegExp {
+	const source = pattern
+		.split('*')
+		.map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+		.join('.*');
+	return new RegExp(`^${source}$`, 'i');
+}
+
+/** Whether a listed document is one this trigger catches. */
+export function isInScope(settings: CatchUpSettings, document: IDataObject): boolean {
+	if (settings.scope === 'all') return true;
+	return typeof document.filename === 'string' && fileNameMatcher(settings.fileNamePattern).test(document.filename);
+}
+
+interface ListedDocument extends IDataObject {
+	id: string;
+	state: string;
+	modification: string;
+}
+
+function isListedDocument(document: IDataObject): document is ListedDocument {
+	return (
+		typeof document.id === 'string' &&
+		document.id !== '' &&
+		typeof document.state === 'string' &&
+		typeof document.modification === 'string'
+	);
+}
+
+/** GET /JSON/list/flat?state=… (docs 3.6): the whole list of documents in one state. */
+async function listDocuments(this: ITriggerFunctions, state: string): Promise<ListedDocument[]> {
+	const documents = await okDokumentApiRequestList.call(
+		this,
+		{ method: 'GET', path: '/JSON/list/flat', qs: { state }, action: 'listing the documents' },
+		0,
+	);
+	return documents.filter(isListedDocument).filter((document) => document.state === state);
+}
+
+function catchUpItem(document: ListedDocument, now: number): INodeExecutionData {
+	return {
+		json: {
+			state: DELIVERY_FAILED,
+			documentId: document.id,
+			signatureRequestId: null,
+			confirmed: true,
+			document,
+			arrivedVia: 'catchUp',
+			receivedAt: new Date(now).toISOString(),
+		},
+	};
+}
+
+/**
+ * One check: the items to emit (often none). Every check also records the finished rounds
+ * OKdokument lists (`seen`), for the save an emitting check causes. Nothing is awaited between
+ * reading the memory and changing it, so two checks running at once cannot emit the same document.
+ */
+export async function checkForMissedEvents(
+	this: ITriggerFunctions,
+	settings: CatchUpSettings,
+	now: number,
+): Promise<INodeExecutionData[]> {
+	const [failed, ...finished] = await Promise.all(
+		[CALLBACK_FAILED_STATE, 'signed', 'canceled'].map(async (state) => await listDocuments.call(this, state)),
+	);
+	const staticData = this.getWorkflowStaticData('node');
+	const events = readEvents(staticData);
+	const missed = failed.filter(
+		(document) =>
+			isInScope(settings, document) &&
+			findRound(
+				events,
+				{ documentId: document.id, modification: document.modification, state: CALLBACK_FAILED_STATE },
+				now,
+			) === undefined,
+	);
+	const known = (document: ListedDocument) =>
+		events.some((event) => event.d === document.id && event.m === document.modification);
+	const seen: RememberedEvent[] = finished
+		.flat()
+		.filter((document) => !known(document))
+		.map((document) => ({ d: document.id, s: document.state, m: document.modification, t: now, v: 'seen' }));
+	const caught: RememberedEvent[] = missed.map((document) => ({
+		d: document.id,
+		s: DELIVERY_FAILED,
+		m: document.modification,
+		t: now,
+		v: 'catchUp',
+	}));
+	if (caught.length > 0 || seen.length > 0) rememberEvents(staticData, [...caught, ...seen], now);
+	return missed.map((document) => catchUpItem(document, now));
+}
