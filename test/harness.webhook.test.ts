@@ -10,6 +10,7 @@ import {
 	type IDataObject,
 	type IExecuteFunctions,
 	type INodeType,
+	type IPollFunctions,
 	type ITriggerFunctions,
 	type IWebhookFunctions,
 } from 'n8n-workflow';
@@ -65,6 +66,26 @@ class SpikeTrigger implements INodeType {
 
 	async execute(this: IExecuteFunctions) {
 		return [this.getInputData()];
+	}
+}
+
+/** A polling webhook node: each poll counts in static data; with `fail`, polls after the first throw. */
+class SpikePoller implements INodeType {
+	description: INodeType['description'] = {
+		...new SpikeTrigger().description,
+		name: 'spikePoller',
+		defaults: { name: 'Spike Poller' },
+		polling: true,
+		properties: [{ displayName: 'Fail', name: 'fail', type: 'boolean', default: false }],
+	};
+
+	webhook = SpikeTrigger.prototype.webhook;
+
+	async poll(this: IPollFunctions) {
+		const data = this.getWorkflowStaticData('node');
+		data.polls = ((data.polls as number | undefined) ?? 0) + 1;
+		if (this.getNodeParameter('fail', false) === true && data.polls > 1) throw new Error(`poll ${data.polls} failed`);
+		return data.polls === 1 ? null : [[{ json: { poll: data.polls } }]];
 	}
 }
 
@@ -160,5 +181,37 @@ describe('webhook harness: trigger() as n8n activates it', () => {
 		await call(again.productionUrl, 2, 'self');
 		await again.settled();
 		expect(stored(again)).toEqual({ activations: 2, calls: [1, 2] });
+	});
+});
+
+describe('webhook harness: poll() as n8n activates it', () => {
+	async function startPoller(parameters = {}): Promise<WebhookTrigger> {
+		const trigger = await startWebhookTrigger({ nodeTypes: [SpikePoller], node: { type: 'spikePoller', parameters } });
+		running.push(trigger);
+		return trigger;
+	}
+	const polled = (trigger: WebhookTrigger) => trigger.staticData.read()['node:Spike Poller'] as IDataObject;
+
+	it('gets n8n’s Poll Times (every minute), polls once at activation, and on each cron; what it returns starts an execution', async () => {
+		const trigger = await startPoller();
+		expect(trigger.crons).toEqual([expect.stringMatching(/^\d{1,2} \* \* \* \* \*$/)]);
+		expect(polled(trigger)).toEqual({ polls: 1 });
+
+		await trigger.fireCrons();
+
+		expect(trigger.executions.map((execution) => [execution.mode, execution.triggerOutput])).toEqual([['trigger', [[{ json: { poll: 2 } }]]]]);
+		expect(polled(trigger)).toEqual({ polls: 2 });
+	});
+
+	it('a poll that throws after activation becomes a failed execution; the poller keeps running', async () => {
+		const trigger = await startPoller({ fail: true });
+
+		await trigger.fireCrons();
+		await trigger.fireCrons();
+
+		expect(trigger.triggerFailures.map(({ kind, error }) => [kind, error.message])).toEqual([
+			['failedExecution', 'poll 2 failed'],
+			['failedExecution', 'poll 3 failed'],
+		]);
 	});
 });

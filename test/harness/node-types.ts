@@ -1,6 +1,8 @@
 /**
  * The node type registry the engine sees, plus the two stand-in nodes that feed the node under test.
  */
+// Not re-exported from n8n-core's index; a deep import of the compiled file (n8n-core has no `exports` map).
+import { commonPollingParameters } from 'n8n-core/dist/nodes-loader/constants';
 import {
 	deepCopy,
 	NodeConnectionTypes,
@@ -22,8 +24,17 @@ export type NodeTypeInput = AnyNodeType | (new () => AnyNodeType);
 export const TRIGGER_NODE_TYPE = 'harnessTrigger';
 export const ITEMS_NODE_TYPE = 'harnessItems';
 
+/**
+ * The node type as n8n's loader leaves it: a polling node also gets n8n's "Poll Times" parameter
+ * (DirectoryLoader.applySpecialNodeParameters), which n8n reads when it activates the poller.
+ */
 export function instantiateNodeType(input: NodeTypeInput): AnyNodeType {
-	return typeof input === 'function' ? new input() : input;
+	const nodeType = typeof input === 'function' ? new input() : input;
+	const { description } = nodeType;
+	if ('polling' in description && description.polling === true && !description.properties.some((p) => p.name === 'pollTimes')) {
+		description.properties = [...deepCopy(commonPollingParameters), ...description.properties];
+	}
+	return nodeType;
 }
 
 /** The highest version a node type declares (what a new node gets in the editor). */

@@ -34,9 +34,12 @@
  *   body n8n's `extractWebhookOnReceivedResponse` gives.
  * - on start, `webhookMethods.<name>.checkExists` and, if it says false, `create` run in a
  *   `HookContext` (activation `activate`), as n8n does when the workflow is activated; then a
- *   node's `trigger()` runs in a `TriggerContext` kept for the whole activation, as n8n keeps
- *   it: `emit` starts an execution in mode `trigger`, `registerCron` is recorded for
- *   `fireCrons()`, `saveFailedExecution` and `emitError` are recorded in `triggerFailures`.
+ *   node's `trigger()` runs in a `TriggerContext`, and a polling node's `poll()` in a
+ *   `PollContext`, each kept for the whole activation as n8n keeps it (with its own Workflow):
+ *   `emit` (or what poll() returns) starts an execution in mode `trigger`; `registerCron` and
+ *   the crons of the node's Poll Times are recorded for `fireCrons()`; poll() runs once at
+ *   activation, where an error fails the activation; failures n8n reports otherwise are
+ *   recorded in `triggerFailures`.
  * - static data lives in a StaticDataStore (static-data.ts) and is saved when n8n 2.41 saves it.
  * Error bodies are simplified (`{ code, message }`); status codes are n8n's.
  */
@@ -46,12 +49,20 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
-import { ExecutionLifecycleHooks, HookContext, TriggerContext, WebhookContext, WorkflowExecute } from 'n8n-core';
+import {
+	ExecutionLifecycleHooks,
+	HookContext,
+	PollContext,
+	TriggerContext,
+	WebhookContext,
+	WorkflowExecute,
+} from 'n8n-core';
 import {
 	createRunExecutionData,
 	deepCopy,
 	NodeConnectionTypes,
 	NodeHelpers,
+	toCronExpression,
 	UserError,
 	Workflow,
 	type CloseFunction,
@@ -60,8 +71,8 @@ import {
 	type INode,
 	type INodeExecutionData,
 	type IRun,
-	type ITriggerFunctions,
 	type ITriggerResponse,
+	type TriggerTime,
 	type IWebhookData,
 	type IWebhookDescription,
 	type IWebhookResponseData,
@@ -118,9 +129,13 @@ export interface StartWebhookTriggerOptions {
 	port?: number;
 }
 
-/** A trigger() failure n8n would report: a failed execution (2.x), or deactivation (emitError). */
+/**
+ * A failure of trigger() or poll() that n8n reports: as a failed execution (poll()'s errors and
+ * `__emitError`, trigger()'s `saveFailedExecution`), or by deactivating the workflow
+ * (trigger()'s `emitError`).
+ */
 export interface TriggerFailure {
-	kind: 'saveFailedExecution' | 'emitError';
+	kind: 'failedExecution' | 'deactivation';
 	error: Error;
 }
 
@@ -536,45 +551,86 @@ export async function startWebhookTrigger(options: StartWebhookTriggerOptions): 
 	const crons: Array<{ expression: string; onTick: () => unknown }> = [];
 	const triggerFailures: TriggerFailure[] = [];
 	let emitted = 0;
+	/** What n8n does with emitted data: saves the activation's copy of static data whole, then runs. */
+	const emitFrom =
+		(workflow: Workflow) =>
+		(data: INodeExecutionData[][]) => {
+			store.saveIfChanged(workflow);
+			emitted += 1;
+			track(execute(`harness-trigger-${emitted}`, 'trigger', data, undefined));
+		};
+	/** Requests the node sends outside a request to the harness count for settled(). */
+	function trackRequests(context: { helpers: object }): void {
+		const helpers = context.helpers as Record<string, unknown>;
+		for (const helper of ['httpRequest', 'httpRequestWithAuthentication']) {
+			const original = helpers[helper] as (...args: unknown[]) => Promise<unknown>;
+			helpers[helper] = function (this: unknown, ...args: unknown[]) {
+				return track(original.apply(this, args));
+			};
+		}
+	}
+
 	/** trigger() in the Workflow n8n keeps while the workflow is active (active-workflow-triggers). */
 	async function activateTrigger(): Promise<ITriggerResponse | undefined> {
 		if (!nodeType.trigger) return undefined;
 		const workflow = newWorkflow();
-		const emit: ITriggerFunctions['emit'] = (data) => {
-			store.saveIfChanged(workflow); // n8n saves the activation's copy, whole, before running
-			emitted += 1;
-			track(execute(`harness-trigger-${emitted}`, 'trigger', data, undefined));
-		};
 		const context = new TriggerContext(
 			workflow,
 			workflow.getNode(node.name) as INode,
 			additionalDataFor('harness-trigger'),
 			'trigger',
 			'activate',
-			emit,
-			(error) => triggerFailures.push({ kind: 'emitError', error }),
-			(error) => triggerFailures.push({ kind: 'saveFailedExecution', error: error as Error }),
+			emitFrom(workflow),
+			(error) => triggerFailures.push({ kind: 'deactivation', error }),
+			(error) => triggerFailures.push({ kind: 'failedExecution', error: error as Error }),
 			{
 				registerCron: (cron, onTick) => {
 					crons.push({ expression: cron.expression, onTick: () => onTick(new Date()) });
 				},
 			},
 		);
-		for (const helper of ['httpRequest', 'httpRequestWithAuthentication'] as const) {
-			const original = context.helpers[helper] as (...args: unknown[]) => Promise<unknown>;
-			(context.helpers as unknown as Record<string, unknown>)[helper] = function (this: unknown, ...args: unknown[]) {
-				return track(original.apply(this, args));
-			};
-		}
+		trackRequests(context);
 		const response = await nodeType.trigger.call(context);
 		store.saveIfChanged(workflow); // the end of n8n's activation
 		return response;
+	}
+
+	/** poll(), as n8n-core's poll trigger executor runs it: once now, then on each Poll Times cron. */
+	async function activatePoller(): Promise<void> {
+		if (!nodeType.poll) return;
+		const workflow = newWorkflow();
+		const emit = emitFrom(workflow);
+		const reportError = (error: Error) => triggerFailures.push({ kind: 'failedExecution', error });
+		const context = new PollContext(
+			workflow,
+			workflow.getNode(node.name) as INode,
+			additionalDataFor('harness-poll'),
+			'trigger',
+			'activate',
+			emit,
+			reportError,
+		);
+		trackRequests(context);
+		const poll = async (activating: boolean) => {
+			try {
+				const response = await nodeType.poll!.call(context);
+				if (response !== null) emit(response);
+			} catch (error) {
+				if (activating) throw error;
+				reportError(error as Error);
+			}
+		};
+		await poll(true);
+		store.saveIfChanged(workflow); // the end of n8n's activation
+		const pollTimes = context.getNodeParameter('pollTimes', {}) as { item?: TriggerTime[] };
+		for (const time of pollTimes.item ?? []) crons.push({ expression: toCronExpression(time), onTick: () => poll(false) });
 	}
 
 	let triggerResponse: ITriggerResponse | undefined;
 	try {
 		if ((await runLifecycle('checkExists')) === false) await runLifecycle('create');
 		triggerResponse = await activateTrigger();
+		await activatePoller();
 	} catch (error) {
 		server.close();
 		restoreLogger();
