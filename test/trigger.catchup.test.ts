@@ -12,7 +12,7 @@ const { startTrigger, restart, createRequest } = useTriggers(sandbox);
 const ALL = { catchUp: true, catchUpScope: 'all' };
 const CONTRACTS = { catchUp: true, catchUpFileName: 'contract-*.pdf' };
 
-// The checks run on n8n's cron, at least a minute apart: the tests move the clock on between them.
+// n8n polls on its cron, at least a minute apart: the tests move the clock on between the polls.
 const realNow = Date.now.bind(Date);
 let clockOffsetMs = 0;
 beforeEach(() => {
@@ -28,7 +28,7 @@ async function startChecking(parameters: INodeParameters): Promise<WebhookTrigge
 	return trigger;
 }
 
-/** The next check, `minutes` later. */
+/** The next poll (a check, when it is due), `minutes` later. */
 async function nextCheck(trigger: WebhookTrigger, minutes = 15): Promise<void> {
 	clockOffsetMs += minutes * 60_000;
 	await trigger.fireCrons();
@@ -58,6 +58,7 @@ describe('Catch Missed Events: the option', () => {
 	const property = (name: string) => properties.find((candidate) => candidate.name === name);
 
 	it('is off by default, checks every 15 minutes, and catches only documents whose file name matches unless told otherwise', () => {
+		expect(new OkDokumentTrigger().description.polling).toBe(true);
 		expect(property('catchUp')).toMatchObject({ type: 'boolean', default: false, displayOptions: { show: { confirm: [true] } } });
 		expect(property('catchUp')?.hint).toMatch(/cannot tell this workflow’s documents from those of other workflows or Send and Wait/);
 		expect(property('catchUpInterval')).toMatchObject({ type: 'number', default: 15 });
@@ -65,19 +66,17 @@ describe('Catch Missed Events: the option', () => {
 		expect(property('catchUpFileName')).toMatchObject({ required: true, default: '', displayOptions: { show: { catchUpScope: ['fileName'] } } });
 	});
 
-	it('off: nothing is scheduled and nothing is listed', async () => {
+	it('off: n8n still polls (every minute, its Poll Times default), and nothing is ever listed', async () => {
 		const trigger = await startTrigger();
-		await trigger.settled();
+		await nextCheck(trigger);
 
-		expect(trigger.crons).toEqual([]);
+		expect(trigger.crons).toEqual([expect.stringMatching(/^\d{1,2} \* \* \* \* \*$/)]);
 		expect(sandbox.requests).toEqual([]);
 	});
 
-	it('on: one check when the workflow is activated, then on n8n’s cron; each check lists three states with the key', async () => {
-		const trigger = await startTrigger(ALL);
-		await trigger.settled();
+	it('on: one check when the workflow is activated; each check lists three states with the key', async () => {
+		const trigger = await startChecking(ALL);
 
-		expect(trigger.crons).toEqual(['0 */15 * * * *']);
 		expect(listRequests().sort()).toEqual([
 			['GET', 'canceled', true],
 			['GET', 'errorsendinfo', true],
@@ -86,14 +85,16 @@ describe('Catch Missed Events: the option', () => {
 		expect(trigger.executions).toEqual([]);
 	});
 
-	it.each([
-		[1, '0 */1 * * * *'],
-		[45, '0 */45 * * * *'],
-		[120, '0 0 */2 * * *'],
-		[1440, '0 0 0 * * *'],
-	])('every %i minutes: cron %s', async (catchUpInterval, cron) => {
-		const trigger = await startTrigger({ ...ALL, catchUpInterval });
-		expect(trigger.crons).toEqual([cron]);
+	it('the polls in between check nothing: the next check comes once Check Every (Minutes) have passed, give or take a poll', async () => {
+		const trigger = await startChecking({ ...ALL, catchUpInterval: 5 });
+		sandbox.clearRequests();
+
+		for (let minute = 1; minute <= 3; minute++) await nextCheck(trigger, 1);
+		expect(listRequests()).toEqual([]);
+		await nextCheck(trigger, 1.6); // 4.6 minutes after the last check: n8n's minute, a little early
+		expect(listRequests()).toHaveLength(3);
+		await nextCheck(trigger, 1);
+		expect(listRequests()).toHaveLength(3);
 	});
 
 	it('an empty File Name Pattern stops the activation with a message that names it', async () => {
@@ -330,7 +331,7 @@ describe('Catch Missed Events: when OKdokument cannot be asked', () => {
 		await nextCheck(trigger);
 		expect(trigger.executions).toEqual([]);
 		expect(trigger.triggerFailures).toEqual([
-			{ kind: 'saveFailedExecution', error: expect.objectContaining({ name: 'NodeApiError', message: expect.stringMatching(/^OKdokument rejected the API key \(HTTP 401/) }) },
+			{ kind: 'failedExecution', error: expect.objectContaining({ name: 'NodeApiError', message: expect.stringMatching(/^OKdokument rejected the API key \(HTTP 401/) }) },
 		]);
 		expect(trigger.logs.filter((line) => line.level === 'warn').map((line) => line.message)).toEqual([
 			expect.stringMatching(/^OKdokument Trigger could not check for missed events: OKdokument rejected the API key/),

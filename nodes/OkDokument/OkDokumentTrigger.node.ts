@@ -1,13 +1,11 @@
 import type {
-	ExecutionError,
 	IDataObject,
 	IExecuteFunctions,
 	IHookFunctions,
 	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
-	ITriggerFunctions,
-	ITriggerResponse,
+	IPollFunctions,
 	IWebhookFunctions,
 	IWebhookResponseData,
 } from 'n8n-workflow';
@@ -18,7 +16,7 @@ import { documentNotFoundHints, documentPath } from './actions/document/fields';
 import { okDokumentDownload } from './transport';
 import type { SigningCallback, SigningOutcome } from './trigger/callback';
 import { readCallback, SIGNING_OUTCOMES } from './trigger/callback';
-import { catchUpCron, checkForMissedEvents, isInScope, readCatchUpSettings } from './trigger/catchUp';
+import { checkForMissedEvents, isCheckDue, isInScope, readCatchUpSettings } from './trigger/catchUp';
 import { triggerProperties } from './trigger/description';
 import type { RememberedEvent } from './trigger/memory';
 import { findRepeatedCallback, findRound, readEvents, rememberEvents } from './trigger/memory';
@@ -66,19 +64,17 @@ function logIgnored(
 }
 
 /**
- * A check that failed is logged, and on n8n 2.x saved as a failed execution (n8n 1.x has no
- * such call for triggers: its emitError deactivates the workflow). The next check tries again.
+ * A check that failed is logged and saved as a failed execution (n8n's own answer to a poll that
+ * throws), without throwing: a poll that throws while n8n activates the workflow fails the
+ * activation, and the trigger's callbacks would then not be served either. The next check tries again.
  */
-function reportFailedCheck(context: ITriggerFunctions, error: unknown): void {
-	const message = error instanceof Error ? error.message : String(error);
-	context.logger.warn(`OKdokument Trigger could not check for missed events: ${message}`, {
+function reportFailedCheck(context: IPollFunctions, error: unknown): void {
+	const failure = error instanceof Error ? error : new Error(String(error));
+	context.logger.warn(`OKdokument Trigger could not check for missed events: ${failure.message}`, {
 		node: context.getNode().name,
 		workflowId: context.getWorkflow().id,
 	});
-	const saveFailedExecution = (context as Partial<ITriggerFunctions>).saveFailedExecution;
-	if (typeof saveFailedExecution === 'function' && error instanceof Error) {
-		saveFailedExecution.call(context, error as ExecutionError);
-	}
+	context.__emitError(failure);
 }
 
 export class OkDokumentTrigger implements INodeType {
@@ -88,6 +84,8 @@ export class OkDokumentTrigger implements INodeType {
 		icon: { light: 'file:okdokument.svg', dark: 'file:okdokument.dark.svg' },
 		group: ['trigger'],
 		version: 1,
+		// For Catch Missed Events; n8n adds its Poll Times parameter.
+		polling: true,
 		subtitle: '={{ "On " + $parameter["events"].join(", ") }}',
 		description: 'Starts the workflow when a signer signs or cancels an OKdokument signature request',
 		defaults: { name: 'OKdokument Trigger' },
@@ -239,32 +237,31 @@ export class OkDokumentTrigger implements INodeType {
 	}
 
 	/**
-	 * Catch Missed Events: one check when the workflow is activated (so also when n8n starts),
-	 * then on the interval's cron. Off: nothing is scheduled.
+	 * Catch Missed Events. n8n polls when it activates the workflow (so also when it starts) and
+	 * then on the Poll Times (every minute unless changed); a check runs on the first poll and
+	 * then once Check Every (Minutes) have passed. n8n runs polls with the expression engine ready,
+	 * which requests with the credential need (a trigger's own timers do not get that in n8n 2.41).
 	 */
-	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
+	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const settings = readCatchUpSettings(this);
-		if (!settings) return {};
-		const check = async () => {
+		if (!settings) return null;
+		const now = Date.now();
+		if (!isCheckDue(this.getWorkflowStaticData('node'), settings, now)) return null;
+		try {
 			// A fresh object for every check: the transport keeps a request's credential per
 			// context, and n8n keeps this context for as long as the workflow is active.
-			const context = Object.create(this) as ITriggerFunctions;
-			try {
-				const items = await checkForMissedEvents.call(context, settings, Date.now());
-				if (items.length > 0) this.emit([items]);
-			} catch (error) {
-				reportFailedCheck(this, error);
-			}
-		};
-		void check();
-		this.helpers.registerCron({ expression: catchUpCron(settings.intervalMinutes) }, () => void check());
-		return {};
+			const items = await checkForMissedEvents.call(Object.create(this) as IPollFunctions, settings, now);
+			return items.length > 0 ? [items] : null;
+		} catch (error) {
+			reportFailedCheck(this, error);
+			return null;
+		}
 	}
 
 	/**
-	 * Passes on what webhook() or trigger() emitted. Without it, n8n would run trigger() again
-	 * instead when a callback to the Test URL starts a manual execution (a node's execute() comes
-	 * before its trigger() in n8n-core's WorkflowExecute.runNode).
+	 * Passes on what webhook() or poll() emitted. Without it, n8n would run poll() instead when a
+	 * callback to the Test URL starts a manual execution (a node's execute() comes before its
+	 * poll() in n8n-core's WorkflowExecute.runNode).
 	 */
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return [this.getInputData()];

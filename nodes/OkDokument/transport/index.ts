@@ -4,7 +4,7 @@ import type {
 	IExecuteFunctions,
 	IHttpRequestMethods,
 	IHttpRequestOptions,
-	ITriggerFunctions,
+	IPollFunctions,
 	IWebhookFunctions,
 } from 'n8n-workflow';
 import { jsonParse, NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
@@ -36,7 +36,7 @@ export const DEFAULT_TIMEOUT_MS = 30_000;
 const IDEMPOTENT_METHODS = new Set<IHttpRequestMethods>(['GET', 'HEAD', 'PATCH', 'PUT']);
 
 /** The action node for an item, or the trigger while it handles a callback or checks for missed events. */
-export type OkDokumentContext = IExecuteFunctions | IWebhookFunctions | ITriggerFunctions;
+export type OkDokumentContext = IExecuteFunctions | IWebhookFunctions | IPollFunctions;
 
 export interface OkDokumentRequest {
 	method: IHttpRequestMethods;

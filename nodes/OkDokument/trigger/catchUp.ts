@@ -1,10 +1,4 @@
-import type {
-	CronExpression,
-	IDataObject,
-	INodeExecutionData,
-	ITriggerFunctions,
-	IWebhookFunctions,
-} from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, IPollFunctions, IWebhookFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { okDokumentApiRequestList } from '../transport';
@@ -17,11 +11,11 @@ import { CALLBACK_FAILED_STATE, DELIVERY_FAILED } from './verdict';
  * answered 200 (docs §4.1, §5) and does not say that it ever calls again, so the trigger looks
  * for such documents in the list (docs §3.6) and emits each once, as `deliveryFailed`.
  *
- * It runs in trigger(), in the Workflow n8n built when it activated the workflow: n8n keeps that
+ * It runs in poll(), in the Workflow n8n built when it activated the workflow: n8n keeps that
  * object, static data included, while the workflow is active, and saves its static data whole
- * when the trigger emits (n8n/dist/active-workflow-manager.js in 1.123, trigger-execution-
- * context.factory.js in 2.41), over what callbacks remembered since activation in their own
- * copies. So the check changes static data only when it emits, and then first records every
+ * when a poll returns items (n8n/dist/active-workflow-manager.js in 1.123, workflows/triggers/
+ * trigger-execution-context.factory.js in 2.41), over what callbacks remembered since
+ * activation in their own copies. So the check changes static data only when it emits, and then first records every
  * finished round OKdokument lists (`seen`), which stands in for what callbacks remembered.
  * Signed and canceled documents are never caught: their callback was answered 200.
  */
@@ -35,7 +29,7 @@ export interface CatchUpSettings {
 	fileNamePattern: string;
 }
 
-type SettingsContext = Pick<IWebhookFunctions | ITriggerFunctions, 'getNodeParameter' | 'getNode'>;
+type SettingsContext = Pick<IWebhookFunctions | IPollFunctions, 'getNodeParameter' | 'getNode'>;
 
 /** The settings when Catch Missed Events is on (it needs Confirm With OKdokument and its credential). */
 export function readCatchUpSettings(context: SettingsContext): CatchUpSettings | undefined {
@@ -59,11 +53,20 @@ export function readCatchUpSettings(context: SettingsContext): CatchUpSettings |
 	};
 }
 
-/** The check's cron (n8n's six fields, seconds first): every N minutes, from 60 on every N/60 hours. */
-export function catchUpCron(intervalMinutes: number): CronExpression {
-	if (intervalMinutes < 60) return `0 */${intervalMinutes} * * * *`;
-	const hours = Math.round(intervalMinutes / 60);
-	return hours >= 24 ? '0 0 0 * * *' : `0 0 */${hours} * * *`;
+/** A poll that comes this much early still counts as on time: n8n polls on the minute, give or take. */
+const POLL_TOLERANCE_MS = 30_000;
+
+/**
+ * Whether this poll checks: the first one of an activation does, later ones once the interval has
+ * passed. The time of the last check is kept on the activation's copy of static data as a
+ * property that is not saved (not enumerable): n8n builds that copy anew when it activates the
+ * workflow, so after a restart the first poll checks at once.
+ */
+export function isCheckDue(staticData: IDataObject, settings: CatchUpSettings, now: number): boolean {
+	const last = Object.getOwnPropertyDescriptor(staticData, 'lastCheckAt')?.value as number | undefined;
+	if (last !== undefined && now - last < settings.intervalMinutes * 60_000 - POLL_TOLERANCE_MS) return false;
+	Object.defineProperty(staticData, 'lastCheckAt', { value: now, writable: true, configurable: true, enumerable: false });
+	return true;
 }
 
 function fileNameMatcher(pattern: string): RegExp {
@@ -96,7 +99,7 @@ function isListedDocument(document: IDataObject): document is ListedDocument {
 }
 
 /** GET /JSON/list/flat?state=… (docs 3.6): the whole list of documents in one state. */
-async function listDocuments(this: ITriggerFunctions, state: string): Promise<ListedDocument[]> {
+async function listDocuments(this: IPollFunctions, state: string): Promise<ListedDocument[]> {
 	const documents = await okDokumentApiRequestList.call(
 		this,
 		{ method: 'GET', path: '/JSON/list/flat', qs: { state }, action: 'listing the documents' },
@@ -125,7 +128,7 @@ function catchUpItem(document: ListedDocument, now: number): INodeExecutionData 
  * reading the memory and changing it, so two checks running at once cannot emit the same document.
  */
 export async function checkForMissedEvents(
-	this: ITriggerFunctions,
+	this: IPollFunctions,
 	settings: CatchUpSettings,
 	now: number,
 ): Promise<INodeExecutionData[]> {

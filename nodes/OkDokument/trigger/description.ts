@@ -5,7 +5,7 @@ import { binaryPropertyField } from '../helpers/binary';
 export const triggerProperties: INodeProperties[] = [
 	{
 		displayName:
-			'Put this trigger’s <b>Production URL</b> into <b>Send Info URL</b> of Signature Request → Create or Update; OKdokument calls it when the signer submits or cancels',
+			'Put this trigger’s <b>Production URL</b> into <b>Send Info URL</b> of Signature Request → Create or Update; OKdokument calls it when the signer submits or cancels. Poll Times matter only for Catch Missed Events (below).',
 		name: 'notice',
 		type: 'notice',
 		default: '',
@@ -69,7 +69,7 @@ export const triggerProperties: INodeProperties[] = [
 		typeOptions: { minValue: 1, maxValue: 1440, numberPrecision: 0 },
 		displayOptions: { show: { confirm: [true], catchUp: [true] } },
 		description:
-			'How often to check, on the clock (every 15 minutes: at :00, :15, :30, :45); also once when the workflow is activated or n8n starts. From 60 minutes on, rounded to whole hours.',
+			'How often to check. The first check runs when the workflow is activated (so also when n8n starts). Poll Times, at the top, say how often the trigger looks at the clock: leave them at Every Minute.',
 	},
 	{
 		displayName: 'Documents to Catch',
