@@ -28,8 +28,9 @@ const { waitForN8nReady, waitForWebhook } = require('./wait-for');
  * `n8n start` on host:port; waits until the REST API answers JSON, creates the demo owner (POST /rest/owner/setup).
  * n8n's output goes to `<userFolder>/n8n.log`; its tail is in the error when start-up fails.
  * @param {import('./instance').Instance} instance
- * @param {{ port?: number, host?: string, timeoutMs?: number, env?: Record<string, string>, onResponse?: (text: string) => void }} [options]
- *   onResponse: sees the text of every REST answer (see restClient)
+ * @param {{ port?: number, host?: string, timeoutMs?: number, env?: Record<string, string>, onResponse?: (text: string) => void, ownerExists?: boolean }} [options]
+ *   onResponse: sees the text of every REST answer (see restClient); ownerExists: n8n starts again on a user folder
+ *   whose owner an earlier start set up (a restart), so there is none to create
  * @returns {Promise<RunningN8n>}
  */
 async function startN8n(instance, options = {}) {
@@ -51,7 +52,7 @@ async function startN8n(instance, options = {}) {
 	});
 	try {
 		await waitForN8nReady(url, { timeoutMs, exitInfo: n8n.exitInfo });
-		await setupOwner(url);
+		if (!options.ownerExists) await setupOwner(url);
 	} catch (error) {
 		await n8n.stop();
 		const why = error instanceof Error ? error.message : String(error);

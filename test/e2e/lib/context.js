@@ -21,6 +21,8 @@ const { executeWorkflow } = require('./cli-runs');
  * @property {(line: string) => void} say  prints a line (details under a check: indent them by six spaces)
  * @property {() => Promise<RunningN8n>} n8n  the running n8n (`n8n start`), started on first use, stopped by the
  *   runner after the last scenario that `needs: 'server'`; every REST answer it gives is captured
+ * @property {(whileStopped?: () => Promise<void>) => Promise<RunningN8n>} restartN8n  stops the running n8n, runs
+ *   `whileStopped` (nothing answers its URL then), and starts it again on the same port and user folder
  * @property {(workflowId: string) => Promise<ExecuteResult>} execute  `n8n execute --id` (see cli-runs.js); `needs: 'cli'`
  * @property {(...texts: string[]) => void} capture  text n8n printed or answered, for the secrets scan
  * @property {string[]} captured   everything captured so far (n8n's log is added when it stops)
@@ -63,6 +65,14 @@ function createContext({ version, instance, sandbox, say }) {
 				startFailure = (error instanceof Error ? error.message : String(error)).split('\n')[0];
 				throw error;
 			}
+		},
+		restartN8n: async (whileStopped) => {
+			const running = await ctx.n8n();
+			await running.stop();
+			await whileStopped?.();
+			const port = Number(new URL(running.url).port);
+			starting = lib.startN8n(instance, { port, ownerExists: true, onResponse: (text) => ctx.capture(text) });
+			return await ctx.n8n();
 		},
 	};
 

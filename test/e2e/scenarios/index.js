@@ -25,6 +25,7 @@ const SCENARIOS = [
 	'create-wait-download', // Create → Wait → Download, resumed by the sandbox signer's callback
 	'send-and-wait', // Send and Wait for Signature: forged, altered, signed, canceled, timed out, many documents
 	'trigger', // the OKdokument Trigger with a real and a forged callback
+	'trigger-exactly-once', // the trigger's memory (repeats, a restart of n8n) and Catch Missed Events
 	'examples', // the examples of Create → Wait → Download and of the trigger, as a user runs them
 	'secrets-scan', // the API keys nowhere in what n8n printed, answered or stored
 ];
