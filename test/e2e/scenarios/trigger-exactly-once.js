@@ -69,6 +69,26 @@ function request(ctx, name, filename, sendInfoURL) {
 const requests = {};
 
 /**
+ * Restarts n8n; while it is down, two signers sign: one of this workflow's documents (its callback to the trigger
+ * fails: nothing listens) and another workflow's (its callback fails too). Once per version.
+ * @param {Context} ctx
+ * @returns {Promise<RunningN8n>}
+ */
+async function restartWithLostCallbacks(ctx) {
+	const url = triggerUrl(await ctx.n8n());
+	const n8n = await ctx.restartN8n(async () => {
+		requests.lostWhileDown = request(ctx, 'lost', 'e2e-once-2.pdf', url);
+		requests.otherWorkflow = request(ctx, 'other', 'offer-other-workflow.pdf', 'http://127.0.0.1:9/webhook/another-workflow/okdokument');
+		for (const lost of [requests.lostWhileDown, requests.otherWorkflow]) {
+			const result = await ctx.sandbox.sign(lost.signatureRequestId);
+			assert.equal(result.state, 'errorsendinfo', `the callback reached something: ${JSON.stringify(result)}`);
+		}
+	});
+	await n8n.waitForWebhook(WEBHOOK_PATH);
+	return n8n;
+}
+
+/**
  * Activated; a signed request's callback starts one execution; OKdokument sends the same callback again: 200, no
  * second execution. n8n restarts (and while it is down, two signers sign: see the next check); the same callback once
  * more: 200, still no second execution.
@@ -93,15 +113,7 @@ async function checkRepeats(ctx) {
 	assert.equal((await eventsOnceThereAre(n8n, 1)).length, 1, 'the repeated callback started the workflow again');
 
 	const downFor = Date.now();
-	n8n = await ctx.restartN8n(async () => {
-		requests.lostWhileDown = request(ctx, 'lost', 'e2e-once-2.pdf', triggerUrl(n8n));
-		requests.otherWorkflow = request(ctx, 'other', 'offer-other-workflow.pdf', 'http://127.0.0.1:9/webhook/another-workflow/okdokument');
-		for (const lost of [requests.lostWhileDown, requests.otherWorkflow]) {
-			const result = await sandbox.sign(lost.signatureRequestId);
-			assert.equal(result.state, 'errorsendinfo', `the callback reached something: ${JSON.stringify(result)}`);
-		}
-	});
-	await n8n.waitForWebhook(WEBHOOK_PATH);
+	n8n = await restartWithLostCallbacks(ctx);
 	const afterRestart = await sandbox.redeliverCallback(requests.signed.signatureRequestId);
 	assert.equal(afterRestart.status, 200, `after the restart n8n answered the repeated callback with ${afterRestart.status}`);
 	const now = await eventsOnceThereAre(n8n, 0);
@@ -121,7 +133,11 @@ async function checkRepeats(ctx) {
  */
 async function checkCatchUp(ctx) {
 	const { sandbox, say } = ctx;
-	assert.ok(requests.lostWhileDown, 'the check before this one did not run to the restart');
+	if (!requests.lostWhileDown) {
+		// The check before this one stopped before it restarted n8n.
+		await (await ctx.n8n()).activateWorkflow(WORKFLOW.id);
+		await restartWithLostCallbacks(ctx);
+	}
 	const n8n = await ctx.n8n();
 	const lostDocuments = await lib.waitFor(
 		'the check at start-up to emit the callback lost while n8n was down',
@@ -160,7 +176,7 @@ async function checkCatchUp(ctx) {
 	const count = (/** @type {string} */ documentId) => all.filter((e) => e.json.documentId === documentId).length;
 	assert.deepEqual(
 		Object.fromEntries(Object.entries(requests).map(([name, r]) => [name, count(r.documentId)])),
-		{ signed: 1, lostWhileDown: 1, otherWorkflow: 0, failedWhileUp: 1 },
+		{ ...(requests.signed ? { signed: 1 } : {}), lostWhileDown: 1, otherWorkflow: 0, failedWhileUp: 1 },
 		'events per request (the other workflow’s document is outside the trigger’s file name pattern)',
 	);
 	say(`      lost while down: emitted at start-up; failed while up: emitted ${lib.formatDuration(caughtAfterMs)} later; late callbacks for both started nothing`);
