@@ -107,6 +107,19 @@ export class OkDokumentTrigger implements INodeType {
 			},
 		],
 		eventTriggerDescription: 'Waiting for a signer to submit or cancel in OKdokument',
+		// n8n words the panel of a polling node for fetching a sample event; this one listens for callbacks.
+		triggerPanel: {
+			executionsHelp: {
+				inactive:
+					'<b>While building your workflow</b>, click <i>Fetch Test Event</i>, then let a signer finish a signature request whose Send Info URL is this trigger’s Test URL (under Webhook URLs): the callback shows up in this editor.<br /><br /><b>Once you’re happy with your workflow</b>, activate it and use the Production URL instead. Its executions show up in the executions list; with Catch Missed Events on, n8n also checks OKdokument’s list for callbacks that never arrived.',
+				active:
+					'<b>While building your workflow</b>, click <i>Fetch Test Event</i>, then let a signer finish a signature request whose Send Info URL is this trigger’s Test URL (under Webhook URLs): the callback shows up in this editor.<br /><br /><b>Your workflow also runs by itself</b>, since it is active: each callback to the Production URL starts it once. Those executions show up in the executions list; with Catch Missed Events on, n8n also checks OKdokument’s list for callbacks that never arrived.',
+			},
+			activationHint: {
+				active: 'Callbacks to this trigger’s Production URL also start the workflow (but those executions won’t show up here).',
+				inactive: 'Once you’ve finished building your workflow, activate it to have callbacks to its Production URL start it too (you just won’t see those executions here).',
+			},
+		},
 		activationMessage:
 			'Signature requests whose Send Info URL is this trigger’s Production URL now start this workflow when the signer submits or cancels.',
 		properties: triggerProperties,
