@@ -97,6 +97,7 @@ import { ITEMS_NODE_NAME, TRIGGER_NODE_NAME, type HarnessNode } from './run-node
 import {
 	answer,
 	captureLogger,
+	closeServer,
 	createDownstreamNodeType,
 	DOWNSTREAM_NODE_NAME,
 	DOWNSTREAM_NODE_TYPE,
@@ -512,10 +513,7 @@ export async function startWaitingExecution(options: StartWaitingOptions): Promi
 				try {
 					await settled();
 				} finally {
-					await new Promise<void>((resolve) => {
-						server.close(() => resolve());
-						for (const socket of sockets) socket.destroy();
-					});
+					await closeServer(server, sockets);
 					restoreLogger();
 				}
 			})();

@@ -3,7 +3,8 @@
  * Downstream node that records what reaches it, n8n's request body parsing, the few express
  * additions nodes use on the request and response, and a capture of n8n's logger.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { parse as parseQueryString } from 'node:querystring';
 
 import { Logger } from '@n8n/backend-common';
@@ -103,6 +104,14 @@ export function answer(res: ServerResponse, status: number, body: unknown): void
 		'content-type': isText ? 'text/html; charset=utf-8' : 'application/json; charset=utf-8',
 	});
 	res.end(isText ? body : body === undefined ? '' : JSON.stringify(body));
+}
+
+/** Closes a harness server at once, its open connections too. */
+export async function closeServer(server: Server, sockets: Set<Socket>): Promise<void> {
+	await new Promise<void>((resolve) => {
+		server.close(() => resolve());
+		for (const socket of sockets) socket.destroy();
+	});
 }
 
 export async function readRaw(req: IncomingMessage): Promise<Buffer> {

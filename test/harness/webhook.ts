@@ -95,6 +95,7 @@ import { StaticDataStore } from './static-data';
 import {
 	answer,
 	captureLogger,
+	closeServer,
 	createDownstreamNodeType,
 	DOWNSTREAM_NODE_NAME,
 	DOWNSTREAM_NODE_TYPE,
@@ -570,16 +571,16 @@ export async function startWebhookTrigger(options: StartWebhookTriggerOptions): 
 		}
 	}
 
+	/** What a trigger's or poller's context is built from: its own Workflow, in mode trigger, activation activate. */
+	const activationArgs = (workflow: Workflow, executionId: string) =>
+		[workflow, workflow.getNode(node.name) as INode, additionalDataFor(executionId), 'trigger', 'activate'] as const;
+
 	/** trigger() in the Workflow n8n keeps while the workflow is active (active-workflow-triggers). */
 	async function activateTrigger(): Promise<ITriggerResponse | undefined> {
 		if (!nodeType.trigger) return undefined;
 		const workflow = newWorkflow();
 		const context = new TriggerContext(
-			workflow,
-			workflow.getNode(node.name) as INode,
-			additionalDataFor('harness-trigger'),
-			'trigger',
-			'activate',
+			...activationArgs(workflow, 'harness-trigger'),
 			emitFrom(workflow),
 			(error) => triggerFailures.push({ kind: 'deactivation', error }),
 			(error) => triggerFailures.push({ kind: 'failedExecution', error: error as Error }),
@@ -601,15 +602,7 @@ export async function startWebhookTrigger(options: StartWebhookTriggerOptions): 
 		const workflow = newWorkflow();
 		const emit = emitFrom(workflow);
 		const reportError = (error: Error) => triggerFailures.push({ kind: 'failedExecution', error });
-		const context = new PollContext(
-			workflow,
-			workflow.getNode(node.name) as INode,
-			additionalDataFor('harness-poll'),
-			'trigger',
-			'activate',
-			emit,
-			reportError,
-		);
+		const context = new PollContext(...activationArgs(workflow, 'harness-poll'), emit, reportError);
 		trackRequests(context);
 		const poll = async (activating: boolean) => {
 			try {
@@ -656,10 +649,7 @@ export async function startWebhookTrigger(options: StartWebhookTriggerOptions): 
 				await triggerResponse?.closeFunction?.();
 				if (deactivate) await runLifecycle('delete');
 			} finally {
-				await new Promise<void>((resolve) => {
-					server.close(() => resolve());
-					for (const socket of sockets) socket.destroy();
-				});
+				await closeServer(server, sockets);
 				restoreLogger();
 			}
 		})();
