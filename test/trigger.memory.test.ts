@@ -88,6 +88,25 @@ describe('OKdokument Trigger: an event delivered once is remembered', () => {
 		expect(debugLines(trigger)).toEqual([expect.stringMatching(/it repeats an event delivered by a callback at /)]);
 	});
 
+	it('a connector-shaped callback (it names only the signature request) sent again starts nothing, without asking OKdokument again', async () => {
+		const trigger = await startTrigger();
+		const { signatureRequestId, documentId } = await createRequest();
+		await sandbox.sign(signatureRequestId);
+		sandbox.clearRequests();
+		const url = `${trigger.productionUrl}?documentId=${encodeURIComponent(documentId)}`;
+		const body = JSON.stringify({ code: 'SUCCESS', message: 'msg.signed', result: signatureRequestId, success: true });
+
+		for (const _ of [1, 2]) {
+			const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+			expect(response.status).toBe(200);
+			await trigger.settled();
+		}
+
+		expect(trigger.calls.map((call) => call.outcome)).toEqual(['started', 'ignored']);
+		expect(trigger.received().map((item) => [item.json.documentId, item.json.signatureRequestId])).toEqual([[documentId, signatureRequestId]]);
+		expect(metadataRequests()).toHaveLength(1);
+	});
+
 	it('a later signing round of the same document is a new event; a repeat of the first round is not', async () => {
 		const trigger = await startTrigger();
 		const first = await signedThroughTrigger(trigger);

@@ -69,8 +69,9 @@ export function readEvents(staticData: IDataObject): RememberedEvent[] {
 }
 
 /**
- * The event a callback repeats, known before asking OKdokument: the same document and signature
- * request; for an unconfirmed callback that names no request, the same document and state.
+ * The event a callback repeats, known before asking OKdokument: the same signature request (and
+ * document, when the callback names one; a connector-shaped callback names only the request);
+ * for an unconfirmed callback that names no request, the same document and state.
  */
 export function findRepeatedCallback(
 	events: RememberedEvent[],
@@ -79,7 +80,10 @@ export function findRepeatedCallback(
 	const { documentId, signatureRequestId, state } = callback;
 	if (signatureRequestId !== undefined) {
 		return events.find(
-			(event) => event.v !== 'seen' && event.r === signatureRequestId && event.d === documentId,
+			(event) =>
+				event.v !== 'seen' &&
+				event.r === signatureRequestId &&
+				(documentId === undefined || event.d === documentId),
 		);
 	}
 	if (documentId === undefined || state === undefined) return undefined;
