@@ -96,7 +96,7 @@ describe('OKdokument Trigger: an event delivered once is remembered', () => {
 		const url = `${trigger.productionUrl}?documentId=${encodeURIComponent(documentId)}`;
 		const body = JSON.stringify({ code: 'SUCCESS', message: 'msg.signed', result: signatureRequestId, success: true });
 
-		for (const _ of [1, 2]) {
+		for (let attempt = 1; attempt <= 2; attempt++) {
 			const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
 			expect(response.status).toBe(200);
 			await trigger.settled();
