@@ -16,12 +16,12 @@ import { documentNotFoundHints, documentPath } from './actions/document/fields';
 import { okDokumentDownload } from './transport';
 import type { SigningCallback, SigningOutcome } from './trigger/callback';
 import { readCallback, SIGNING_OUTCOMES } from './trigger/callback';
-import { checkForMissedEvents, isCheckDue, isInScope, readCatchUpSettings } from './trigger/catchUp';
+import { checkForMissedEvents, isCheckDue, readCatchUpSettings } from './trigger/catchUp';
 import { triggerProperties } from './trigger/description';
-import type { RememberedEvent } from './trigger/memory';
-import { findRepeatedCallback, findRound, readEvents, rememberEvents } from './trigger/memory';
+import { readEvents } from './trigger/memory';
+import { rememberCallback, repeatBeforeConfirming, repeatOnceConfirmed } from './trigger/repeats';
 import type { Verdict } from './trigger/verdict';
-import { DELIVERY_FAILED, judgeCallback } from './trigger/verdict';
+import { judgeCallback } from './trigger/verdict';
 
 const PDF_MIME_TYPE = 'application/pdf';
 
@@ -39,13 +39,6 @@ function callbackItem(callback: SigningCallback, verdict: Accepted, receivedAt: 
 		receivedAt,
 		callback: callback.raw,
 	};
-}
-
-function repeatReason(event: RememberedEvent): string {
-	const when = new Date(event.t).toISOString();
-	if (event.v === 'seen') return `OKdokument listed its signing round as finished at ${when}, when this trigger was active`;
-	const how = event.v === 'catchUp' ? 'by Catch Missed Events' : 'by a callback';
-	return `it repeats an event delivered ${how} at ${when}`;
 }
 
 function logIgnored(
@@ -167,13 +160,9 @@ export class OkDokumentTrigger implements INodeType {
 		const callback = readCallback(this.getBodyData());
 		const staticData = this.getWorkflowStaticData('node');
 		const remembered = readEvents(staticData);
-		const repeated = findRepeatedCallback(remembered, {
-			documentId: callback.documentId,
-			signatureRequestId: callback.signatureRequestId,
-			state: confirm ? undefined : callback.state,
-		});
-		if (repeated) {
-			logIgnored(this, callback, repeatReason(repeated), 'debug');
+		const repeat = repeatBeforeConfirming(remembered, callback, confirm);
+		if (repeat) {
+			logIgnored(this, callback, repeat, 'debug');
 			return {};
 		}
 
@@ -182,25 +171,10 @@ export class OkDokumentTrigger implements INodeType {
 			logIgnored(this, callback, verdict.reason, verdict.filtered ? 'debug' : 'warn');
 			return {};
 		}
-		const modification = verdict.document?.modification;
-		if (callback.documentId && typeof modification === 'string') {
-			const round = { documentId: callback.documentId, modification, state: String(verdict.document?.state) };
-			const known = findRound(remembered, round, now);
-			if (known) {
-				logIgnored(this, callback, repeatReason(known), 'debug');
-				return {};
-			}
-			const catchUp = verdict.state === DELIVERY_FAILED ? readCatchUpSettings(this) : undefined;
-			if (catchUp && verdict.document && isInScope(catchUp, verdict.document)) {
-				// Catch Missed Events emits it; emitting it here too could make it two events.
-				logIgnored(
-					this,
-					callback,
-					`its document is errorsendinfo in OKdokument, and Catch Missed Events emits it once (within ${catchUp.intervalMinutes} minutes)`,
-					'debug',
-				);
-				return {};
-			}
+		const confirmedRepeat = repeatOnceConfirmed(this, remembered, callback, verdict, now);
+		if (confirmedRepeat) {
+			logIgnored(this, callback, confirmedRepeat, 'debug');
+			return {};
 		}
 
 		const item: INodeExecutionData = { json: callbackItem(callback, verdict, receivedAt) };
@@ -227,20 +201,7 @@ export class OkDokumentTrigger implements INodeType {
 			};
 		}
 
-		rememberEvents(
-			staticData,
-			[
-				{
-					d: callback.documentId,
-					r: callback.signatureRequestId,
-					s: verdict.state,
-					m: typeof modification === 'string' ? modification : undefined,
-					t: now,
-					v: 'callback',
-				},
-			],
-			now,
-		);
+		rememberCallback(staticData, callback, verdict, now);
 		// The trigger answers OKdokument itself. n8n then saves the static data before it starts the
 		// execution; n8n 2.41 answers an onReceived webhook only after starting it, and by then it no
 		// longer sees the static data as changed (WorkflowRunner.establishContextForPersistence wraps
