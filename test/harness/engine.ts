@@ -90,7 +90,10 @@ export function buildAdditionalData(options: {
 	executionId?: string;
 	workflowId?: string;
 	variables?: Record<string, string>;
+	/** Where n8n is reachable, for the URLs nodes build (webhook, resume); default BASE_URL. */
+	baseUrl?: string;
 }): IWorkflowExecuteAdditionalData {
+	const base = options.baseUrl ?? BASE_URL;
 	const unsupported = (what: string) => async (): Promise<never> => {
 		throw new UserError(`Harness: ${what} is not supported in the in-process test engine`);
 	};
@@ -102,16 +105,16 @@ export function buildAdditionalData(options: {
 		currentNodeExecutionIndex: 0,
 		variables: options.variables ?? {},
 		externalSecretsProxy: new ExternalSecretsProxy(),
-		restApiUrl: `${BASE_URL}/rest`,
-		instanceBaseUrl: `${BASE_URL}/`,
-		formBaseUrl: `${BASE_URL}/form`,
-		formWaitingBaseUrl: `${BASE_URL}/form-waiting`,
-		formTestBaseUrl: `${BASE_URL}/form-test`,
-		webhookBaseUrl: `${BASE_URL}/webhook`,
-		webhookWaitingBaseUrl: `${BASE_URL}/webhook-waiting`,
-		webhookTestBaseUrl: `${BASE_URL}/webhook-test`,
-		mcpBaseUrl: `${BASE_URL}/mcp`,
-		mcpTestBaseUrl: `${BASE_URL}/mcp-test`,
+		restApiUrl: `${base}/rest`,
+		instanceBaseUrl: `${base}/`,
+		formBaseUrl: `${base}/form`,
+		formWaitingBaseUrl: `${base}/form-waiting`,
+		formTestBaseUrl: `${base}/form-test`,
+		webhookBaseUrl: `${base}/webhook`,
+		webhookWaitingBaseUrl: `${base}/webhook-waiting`,
+		webhookTestBaseUrl: `${base}/webhook-test`,
+		mcpBaseUrl: `${base}/mcp`,
+		mcpTestBaseUrl: `${base}/mcp-test`,
 		executeWorkflow: unsupported('executeWorkflow (sub-workflows)'),
 		startRunnerTask: unsupported('startRunnerTask (Code node task runners)'),
 		getRunExecutionData: async () => undefined,

@@ -40,8 +40,7 @@
 import './env';
 
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import { Container } from '@n8n/di';
 import {
@@ -97,14 +96,13 @@ import { ITEMS_NODE_NAME, TRIGGER_NODE_NAME, type HarnessNode } from './run-node
 import {
 	answer,
 	captureLogger,
-	closeServer,
 	createDownstreamNodeType,
 	DOWNSTREAM_NODE_NAME,
 	DOWNSTREAM_NODE_TYPE,
-	parseBody,
 	readRaw,
-	toExpressRequest,
+	startHarnessServer,
 	toExpressResponse,
+	webhookRequest,
 	type LogLine,
 } from './webhook-io';
 
@@ -261,19 +259,11 @@ export async function startWaitingExecution(options: StartWaitingOptions): Promi
 	const restoreLogger = captureLogger(logs);
 	const calls: WaitingCall[] = [];
 	const runs: IRun[] = [];
-	const pending = new Set<Promise<void>>();
-	const sockets = new Set<Socket>();
 	let baseUrl = '';
 	let stored: StoredExecution | undefined;
 
 	function additionalDataFor(hooks?: ExecutionLifecycleHooks): IWorkflowExecuteAdditionalData {
-		return {
-			...buildAdditionalData({ credentialsHelper, hooks, executionId, workflowId: WORKFLOW_ID }),
-			instanceBaseUrl: `${baseUrl}/`,
-			webhookBaseUrl: `${baseUrl}/webhook`,
-			webhookTestBaseUrl: `${baseUrl}/webhook-test`,
-			webhookWaitingBaseUrl: `${baseUrl}/webhook-waiting`,
-		};
+		return buildAdditionalData({ credentialsHelper, hooks, executionId, workflowId: WORKFLOW_ID, baseUrl });
 	}
 
 	/** Runs (or continues) the execution and stores where it ended, as n8n does after every run. */
@@ -373,21 +363,14 @@ export async function startWaitingExecution(options: StartWaitingOptions): Promi
 			return;
 		}
 
-		const contentType = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
-		const parsed = parseBody(raw, contentType);
-		if ('error' in parsed) {
-			respond(422, { code: 422, message: 'Failed to parse request body', hint: parsed.error });
+		const request = webhookRequest(req, raw, url);
+		if ('error' in request) {
+			respond(422, { code: 422, message: 'Failed to parse request body', hint: request.error });
 			return;
 		}
-		call.body = parsed.body;
+		call.body = request.body;
 		const additionalData = additionalDataFor();
-		additionalData.httpRequest = toExpressRequest(req, {
-			body: parsed.body,
-			rawBody: raw,
-			path: url.pathname,
-			query: Object.fromEntries(url.searchParams),
-			contentType,
-		});
+		additionalData.httpRequest = request.httpRequest;
 		additionalData.httpResponse = toExpressResponse(res);
 		const webhookData: IWebhookData = {
 			httpMethod: webhook.httpMethod as IWebhookData['httpMethod'],
@@ -445,22 +428,8 @@ export async function startWaitingExecution(options: StartWaitingOptions): Promi
 		);
 	}
 
-	const server = createServer((req, res) => {
-		const handling = handle(req, res).catch((error: unknown) => {
-			answer(res, 500, { code: 0, message: `Harness failure: ${(error as Error).message}` });
-		});
-		pending.add(handling);
-		void handling.finally(() => pending.delete(handling));
-	});
-	server.on('connection', (socket) => {
-		sockets.add(socket);
-		socket.on('close', () => sockets.delete(socket));
-	});
-	await new Promise<void>((resolve, reject) => {
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => resolve());
-	});
-	baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+	const server = await startHarnessServer(handle);
+	baseUrl = server.baseUrl;
 
 	try {
 		await runAndStore(async (additionalData) => {
@@ -471,14 +440,12 @@ export async function startWaitingExecution(options: StartWaitingOptions): Promi
 			});
 		});
 	} catch (error) {
-		server.close();
+		await server.close();
 		restoreLogger();
 		throw error;
 	}
 
-	async function settled(): Promise<void> {
-		while (pending.size > 0) await Promise.allSettled([...pending]);
-	}
+	const { settled } = server;
 
 	let stopping: Promise<void> | undefined;
 	return {
@@ -513,7 +480,7 @@ export async function startWaitingExecution(options: StartWaitingOptions): Promi
 				try {
 					await settled();
 				} finally {
-					await closeServer(server, sockets);
+					await server.close();
 					restoreLogger();
 				}
 			})();

@@ -3,8 +3,8 @@
  * Downstream node that records what reaches it, n8n's request body parsing, the few express
  * additions nodes use on the request and response, and a capture of n8n's logger.
  */
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { parse as parseQueryString } from 'node:querystring';
 
 import { Logger } from '@n8n/backend-common';
@@ -77,6 +77,30 @@ export function toExpressRequest(
 	>;
 }
 
+/**
+ * The request as n8n hands it to a node's webhook: its body as n8n's `parseBody` leaves it, and the
+ * express request; or, for a body that does not parse, why n8n answers 422 before the node runs.
+ */
+export function webhookRequest(
+	req: IncomingMessage,
+	raw: Buffer,
+	url: URL,
+): { body: unknown; httpRequest: NonNullable<IWorkflowExecuteAdditionalData['httpRequest']> } | { error: string } {
+	const contentType = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+	const parsed = parseBody(raw, contentType);
+	if ('error' in parsed) return parsed;
+	return {
+		body: parsed.body,
+		httpRequest: toExpressRequest(req, {
+			body: parsed.body,
+			rawBody: raw,
+			path: url.pathname,
+			query: Object.fromEntries(url.searchParams),
+			contentType,
+		}),
+	};
+}
+
 /** `status`, `json`, `send` over Node's response, for nodes that answer themselves. */
 export function toExpressResponse(res: ServerResponse): NonNullable<IWorkflowExecuteAdditionalData['httpResponse']> {
 	const express = Object.assign(res, {
@@ -107,11 +131,67 @@ export function answer(res: ServerResponse, status: number, body: unknown): void
 }
 
 /** Closes a harness server at once, its open connections too. */
-export async function closeServer(server: Server, sockets: Set<Socket>): Promise<void> {
-	await new Promise<void>((resolve) => {
-		server.close(() => resolve());
-		for (const socket of sockets) socket.destroy();
+export interface HarnessServer {
+	/** e.g. http://127.0.0.1:12345 (no trailing slash) */
+	readonly baseUrl: string;
+	readonly port: number;
+	/** Counts work started outside a request (a trigger's own promise), so that settled() waits for it too. */
+	track<T>(promise: Promise<T>): Promise<T>;
+	/** Waits until every request is answered and every tracked piece of work has finished. */
+	settled(): Promise<void>;
+	/** Closes the server and the connections still open. */
+	close(): Promise<void>;
+}
+
+/** An HTTP server on 127.0.0.1 for a harness: each request goes to `handle`; a failure of the harness itself is a 500. */
+export async function startHarnessServer(
+	handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>,
+	port = 0,
+): Promise<HarnessServer> {
+	const pending = new Set<Promise<unknown>>();
+	const sockets = new Set<Socket>();
+	const keep = (work: Promise<unknown>) => {
+		pending.add(work);
+		void work.finally(() => pending.delete(work));
+	};
+	const server = createServer((req, res) => {
+		keep(
+			handle(req, res).catch((error: unknown) => {
+				answer(res, 500, { code: 0, message: `Harness failure: ${(error as Error).message}` });
+			}),
+		);
 	});
+	server.on('connection', (socket) => {
+		sockets.add(socket);
+		socket.on('close', () => sockets.delete(socket));
+	});
+	await new Promise<void>((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(port, '127.0.0.1', () => resolve());
+	});
+	const listening = (server.address() as AddressInfo).port;
+	return {
+		baseUrl: `http://127.0.0.1:${listening}`,
+		port: listening,
+		track(promise) {
+			keep(promise.then(() => undefined, () => undefined));
+			return promise;
+		},
+		async settled() {
+			// A yield to the event loop after each round lets a node's code go on after a request it
+			// awaited, and start the next (or an execution), before settled() decides nothing is left.
+			do {
+				await Promise.allSettled([...pending]);
+				await new Promise((resolve) => setImmediate(resolve));
+			} while (pending.size > 0);
+		},
+		async close() {
+			await new Promise<void>((resolve) => {
+				server.close(() => resolve());
+				for (const socket of sockets) socket.destroy();
+			});
+		},
+	};
 }
 
 export async function readRaw(req: IncomingMessage): Promise<Buffer> {

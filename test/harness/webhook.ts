@@ -46,8 +46,7 @@
 import './env';
 
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import {
 	ExecutionLifecycleHooks,
@@ -95,14 +94,13 @@ import { StaticDataStore } from './static-data';
 import {
 	answer,
 	captureLogger,
-	closeServer,
 	createDownstreamNodeType,
 	DOWNSTREAM_NODE_NAME,
 	DOWNSTREAM_NODE_TYPE,
-	parseBody,
 	readRaw,
-	toExpressRequest,
+	startHarnessServer,
 	toExpressResponse,
+	webhookRequest,
 	type LogLine,
 } from './webhook-io';
 
@@ -297,8 +295,6 @@ export async function startWebhookTrigger(options: StartWebhookTriggerOptions): 
 	const logs: LogLine[] = [];
 	const restoreLogger = captureLogger(logs);
 	const calls: WebhookCall[] = [];
-	const pending = new Set<Promise<void>>();
-	const sockets = new Set<Socket>();
 	let baseUrl = '';
 
 	const webhookPath = String(webhookDescription.path);
@@ -314,13 +310,7 @@ export async function startWebhookTrigger(options: StartWebhookTriggerOptions): 
 	]);
 
 	function additionalDataFor(executionId: string, hooks?: ExecutionLifecycleHooks) {
-		return {
-			...buildAdditionalData({ credentialsHelper, hooks, executionId, workflowId: WORKFLOW_ID }),
-			instanceBaseUrl: `${baseUrl}/`,
-			webhookBaseUrl: `${baseUrl}/webhook`,
-			webhookTestBaseUrl: `${baseUrl}/webhook-test`,
-			webhookWaitingBaseUrl: `${baseUrl}/webhook-waiting`,
-		};
+		return buildAdditionalData({ credentialsHelper, hooks, executionId, workflowId: WORKFLOW_ID, baseUrl });
 	}
 
 	function webhookDataFor(
@@ -414,23 +404,16 @@ export async function startWebhookTrigger(options: StartWebhookTriggerOptions): 
 			return;
 		}
 		call.mode = mode;
-		const contentType = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
-		const parsed = parseBody(raw, contentType);
-		if ('error' in parsed) {
-			respond(422, { code: 422, message: 'Failed to parse request body', hint: parsed.error });
+		const request = webhookRequest(req, raw, url);
+		if ('error' in request) {
+			respond(422, { code: 422, message: 'Failed to parse request body', hint: request.error });
 			return;
 		}
-		call.body = parsed.body;
+		call.body = request.body;
 
 		const executionId = `harness-webhook-${calls.length}`;
 		const additionalData = additionalDataFor(executionId);
-		additionalData.httpRequest = toExpressRequest(req, {
-			body: parsed.body,
-			rawBody: raw,
-			path: url.pathname,
-			query: Object.fromEntries(url.searchParams),
-			contentType,
-		});
+		additionalData.httpRequest = request.httpRequest;
 		const response = toExpressResponse(res);
 		let answeredByNode: { body: unknown } | undefined;
 		const sendJson = response.json.bind(response);
@@ -501,22 +484,8 @@ export async function startWebhookTrigger(options: StartWebhookTriggerOptions): 
 		call.execution = await running;
 	}
 
-	const server = createServer((req, res) => {
-		const handling = handle(req, res).catch((error: unknown) => {
-			answer(res, 500, { code: 0, message: `Harness failure: ${(error as Error).message}` });
-		});
-		pending.add(handling);
-		void handling.finally(() => pending.delete(handling));
-	});
-	server.on('connection', (socket) => {
-		sockets.add(socket);
-		socket.on('close', () => sockets.delete(socket));
-	});
-	await new Promise<void>((resolve, reject) => {
-		server.once('error', reject);
-		server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-	});
-	baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+	const server = await startHarnessServer(handle, options.port);
+	baseUrl = server.baseUrl;
 
 	const lifecycle: string[] = [];
 	async function runLifecycle(method: 'checkExists' | 'create' | 'delete'): Promise<boolean | undefined> {
@@ -539,15 +508,7 @@ export async function startWebhookTrigger(options: StartWebhookTriggerOptions): 
 	}
 
 	/** Counts a promise the node started outside a request (trigger()), so settled() waits for it. */
-	function track<T>(promise: Promise<T>): Promise<T> {
-		const done = promise.then(
-			() => undefined,
-			() => undefined,
-		);
-		pending.add(done);
-		void done.finally(() => pending.delete(done));
-		return promise;
-	}
+	const track = <T>(promise: Promise<T>): Promise<T> => server.track(promise);
 
 	const crons: Array<{ expression: string; onTick: () => unknown }> = [];
 	const triggerFailures: TriggerFailure[] = [];
@@ -625,21 +586,13 @@ export async function startWebhookTrigger(options: StartWebhookTriggerOptions): 
 		triggerResponse = await activateTrigger();
 		await activatePoller();
 	} catch (error) {
-		server.close();
+		await server.close();
 		restoreLogger();
 		throw error;
 	}
 
-	async function settled(): Promise<void> {
-		// A yield to the event loop after each round lets a node's code go on after a request it
-		// awaited, and start the next (or an execution), before settled() decides nothing is left.
-		do {
-			await Promise.allSettled([...pending]);
-			await new Promise((resolve) => setImmediate(resolve));
-		} while (pending.size > 0);
-	}
+	const { settled, port } = server;
 
-	const port = (server.address() as AddressInfo).port;
 	let stopping: Promise<void> | undefined;
 	function shutDown(deactivate: boolean): Promise<void> {
 		stopping ??= (async () => {
@@ -649,7 +602,7 @@ export async function startWebhookTrigger(options: StartWebhookTriggerOptions): 
 				await triggerResponse?.closeFunction?.();
 				if (deactivate) await runLifecycle('delete');
 			} finally {
-				await closeServer(server, sockets);
+				await server.close();
 				restoreLogger();
 			}
 		})();
