@@ -11,9 +11,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { pdfFileName } from './actions/document/requests';
-import { documentNotFoundHints, documentPath } from './actions/document/fields';
-import { okDokumentDownload } from './transport';
+import { downloadPdf } from './actions/document/requests';
 import type { SigningCallback, SigningOutcome } from './trigger/callback';
 import { readCallback, SIGNING_OUTCOMES } from './trigger/callback';
 import { checkForMissedEvents, isCheckDue, readCatchUpSettings } from './trigger/catchUp';
@@ -22,8 +20,6 @@ import { readEvents } from './trigger/memory';
 import { rememberCallback, repeatBeforeConfirming, repeatOnceConfirmed } from './trigger/repeats';
 import type { Verdict } from './trigger/verdict';
 import { judgeCallback } from './trigger/verdict';
-
-const PDF_MIME_TYPE = 'application/pdf';
 
 type Accepted = Extract<Verdict, { accepted: true }>;
 
@@ -180,25 +176,9 @@ export class OkDokumentTrigger implements INodeType {
 		const item: INodeExecutionData = { json: callbackItem(callback, verdict, receivedAt) };
 		if (download && verdict.state === 'signed' && callback.documentId) {
 			const documentId = callback.documentId;
-			const file = await okDokumentDownload.call(
-				this,
-				{
-					method: 'GET',
-					path: documentPath('/JSON/document', documentId),
-					statusHints: documentNotFoundHints,
-				},
-				0,
-			);
-			const sentName =
-				file.fileName ??
-				(typeof verdict.document?.filename === 'string' ? verdict.document.filename : undefined);
-			item.binary = {
-				[binaryPropertyName]: await this.helpers.prepareBinaryData(
-					file.data,
-					pdfFileName(sentName, documentId),
-					PDF_MIME_TYPE,
-				),
-			};
+			const knownAs = typeof verdict.document?.filename === 'string' ? verdict.document.filename : undefined;
+			const pdf = await downloadPdf.call(this, documentId, 0, { knownAs });
+			item.binary = { [binaryPropertyName]: pdf.binary };
 		}
 
 		rememberCallback(staticData, callback, verdict, now);

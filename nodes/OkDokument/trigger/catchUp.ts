@@ -1,7 +1,7 @@
 import type { IDataObject, INodeExecutionData, IPollFunctions, IWebhookFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { okDokumentApiRequestList } from '../transport';
+import { listDocuments } from '../actions/document/requests';
 import type { RememberedEvent } from './memory';
 import { findRound, readEvents, rememberEvents } from './memory';
 import { CALLBACK_FAILED_STATE, DELIVERY_FAILED } from './verdict';
@@ -98,13 +98,9 @@ function isListedDocument(document: IDataObject): document is ListedDocument {
 	);
 }
 
-/** GET /JSON/list/flat?state=… (docs 3.6): the whole list of documents in one state. */
-async function listDocuments(this: IPollFunctions, state: string): Promise<ListedDocument[]> {
-	const documents = await okDokumentApiRequestList.call(
-		this,
-		{ method: 'GET', path: '/JSON/list/flat', qs: { state }, action: 'listing the documents' },
-		0,
-	);
+/** The whole list of documents in one state, as far as it is well formed. */
+async function listInState(this: IPollFunctions, state: string): Promise<ListedDocument[]> {
+	const documents = await listDocuments.call(this, state, 0);
 	return documents.filter(isListedDocument).filter((document) => document.state === state);
 }
 
@@ -133,7 +129,7 @@ export async function checkForMissedEvents(
 	now: number,
 ): Promise<INodeExecutionData[]> {
 	const [failed, ...finished] = await Promise.all(
-		[CALLBACK_FAILED_STATE, 'signed', 'canceled'].map(async (state) => await listDocuments.call(this, state)),
+		[CALLBACK_FAILED_STATE, 'signed', 'canceled'].map(async (state) => await listInState.call(this, state)),
 	);
 	const staticData = this.getWorkflowStaticData('node');
 	const events = readEvents(staticData);

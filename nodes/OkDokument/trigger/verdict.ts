@@ -1,8 +1,6 @@
 import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
 
-import { documentNotFoundHints, documentPath } from '../actions/document/fields';
-import { okDokumentApiRequest } from '../transport';
+import { findDocumentMetadata } from '../actions/document/requests';
 import type { SigningCallback, SigningOutcome } from './callback';
 import { readId, toSigningOutcome } from './callback';
 
@@ -40,32 +38,6 @@ const ignore = (reason: string, filtered = false): Verdict => ({ accepted: false
 const notSelected = (state: SigningOutcome) =>
 	ignore(`it reports "${state}", which this trigger is not set to start on`, true);
 
-/**
- * Document → Get. A 404 means OKdokument does not know the document (undefined); any other
- * failure is thrown unchanged, so that it shows as a failed execution instead of being lost.
- */
-async function fetchDocument(
-	this: IWebhookFunctions,
-	documentId: string,
-): Promise<IDataObject | undefined> {
-	const outcome = await okDokumentApiRequest
-		.call(
-			this,
-			{
-				method: 'GET',
-				path: documentPath('/JSON/document/metadata', documentId),
-				statusHints: documentNotFoundHints,
-			},
-			0,
-		)
-		.then(
-			(document) => ({ document }),
-			(error: unknown) => ({ error }),
-		);
-	if ('document' in outcome) return outcome.document;
-	if (outcome.error instanceof NodeApiError && outcome.error.httpCode === '404') return undefined;
-	throw outcome.error;
-}
 
 /**
  * `?documentId=<id>` in the URL OKdokument called: how a workflow names the document when its
@@ -111,7 +83,9 @@ export async function judgeCallback(
 	}
 
 	if (!callback.documentId) return ignore(noDocumentId(callback));
-	const document = await fetchDocument.call(this, callback.documentId);
+	// A 404 means OKdokument does not know the document; any other failure is thrown, so that it
+	// shows as a failed execution instead of being lost.
+	const document = await findDocumentMetadata.call(this, callback.documentId, 0);
 	if (!document) return ignore('OKdokument does not know its document');
 	if (document.id !== undefined && String(document.id) !== callback.documentId) {
 		return ignore('OKdokument answered for another document');

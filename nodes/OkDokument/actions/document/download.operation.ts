@@ -46,7 +46,7 @@ export async function execute(
 	}
 	const fileNameOverride = String(this.getNodeParameter('fileName', itemIndex, '')).trim();
 
-	const pdf = await downloadPdf.call(this, documentId, itemIndex, fileNameOverride);
+	const pdf = await downloadPdf.call(this, documentId, itemIndex, { fileName: fileNameOverride });
 	return [
 		{
 			json: { documentId, fileName: pdf.fileName, fileSize: pdf.fileSize, mimeType: pdf.mimeType },

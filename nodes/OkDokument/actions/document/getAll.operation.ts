@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { okDokumentApiRequestList } from '../../transport';
+import { listDocuments } from './requests';
 
 const ALL_STATES = '*';
 
@@ -92,21 +92,14 @@ function readLimit(context: IExecuteFunctions, itemIndex: number): number | unde
 	return limit;
 }
 
-/**
- * GET /JSON/list/flat?state=<code|*> (docs 3.6). The API has no paging: it always sends the
- * whole list, and the limit is applied here.
- */
+/** Lists the documents (docs 3.6). The API has no paging: it always sends the whole list, and the limit is applied here. */
 export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
 	const state = readState(this, itemIndex);
 	const limit = readLimit(this, itemIndex);
-	const documents = await okDokumentApiRequestList.call(
-		this,
-		{ method: 'GET', path: '/JSON/list/flat', qs: { state } },
-		itemIndex,
-	);
+	const documents = await listDocuments.call(this, state, itemIndex);
 	const kept = limit === undefined ? documents : documents.slice(0, limit);
 	return kept.map((document) => ({ json: document }));
 }

@@ -1,9 +1,9 @@
 import type { IBinaryData, IDataObject, INode } from 'n8n-workflow';
-import { jsonParse, NodeOperationError } from 'n8n-workflow';
+import { jsonParse, NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { errorFromResponse } from '../../helpers/errors';
 import type { DownloadedFile, OkDokumentContext } from '../../transport';
-import { okDokumentApiRequest, okDokumentDownload } from '../../transport';
+import { okDokumentApiRequest, okDokumentApiRequestList, okDokumentDownload } from '../../transport';
 import { documentNotFoundHints, documentPath } from './fields';
 
 /**
@@ -106,6 +106,33 @@ export async function getDocumentMetadata(
 	);
 }
 
+/** The document's metadata, or undefined when OKdokument does not know it (404); any other failure is thrown. */
+export async function findDocumentMetadata(
+	this: OkDokumentContext,
+	documentId: string,
+	itemIndex: number,
+): Promise<IDataObject | undefined> {
+	try {
+		return await getDocumentMetadata.call(this, documentId, itemIndex);
+	} catch (error) {
+		if (error instanceof NodeApiError && error.httpCode === '404') return undefined;
+		throw error;
+	}
+}
+
+/** GET /JSON/list/flat?state=<code|*> (docs 3.6): every document in that state (`*`: all). The API has no paging. */
+export async function listDocuments(
+	this: OkDokumentContext,
+	state: string,
+	itemIndex: number,
+): Promise<IDataObject[]> {
+	return await okDokumentApiRequestList.call(
+		this,
+		{ method: 'GET', path: '/JSON/list/flat', qs: { state }, action: 'listing the documents' },
+		itemIndex,
+	);
+}
+
 /** The PDF's name: OKdokument keeps the upload's name, which may be a converted Word or Excel file, or a path. */
 export function pdfFileName(sentName: string | undefined, documentId: string): string {
 	const baseName = sentName?.split(/[/\\]/).pop()?.trim();
@@ -141,13 +168,14 @@ export interface DownloadedPdf {
 
 /**
  * GET /JSON/document/{documentId} (docs 3.4): the signed PDF once signed, else the uploaded one,
- * as n8n binary data named `fileName`, or after what OKdokument sends.
+ * as n8n binary data named `name.fileName`, or after what OKdokument sends (else `name.knownAs`,
+ * the document's name in its metadata, else its ID).
  */
 export async function downloadPdf(
 	this: OkDokumentContext,
 	documentId: string,
 	itemIndex: number,
-	fileName?: string,
+	name: { fileName?: string; knownAs?: string } = {},
 ): Promise<DownloadedPdf> {
 	const file = await okDokumentDownload.call(
 		this,
@@ -159,8 +187,8 @@ export async function downloadPdf(
 		itemIndex,
 	);
 	refuseNonDocument(this.getNode(), file, itemIndex);
-	const name = fileName || pdfFileName(file.fileName, documentId);
+	const fileName = name.fileName || pdfFileName(file.fileName ?? name.knownAs, documentId);
 	// The docs give the answer's type as application/json; the body is a PDF either way.
-	const binary = await this.helpers.prepareBinaryData(file.data, name, PDF_MIME_TYPE);
-	return { binary, fileName: name, fileSize: file.data.length, mimeType: PDF_MIME_TYPE };
+	const binary = await this.helpers.prepareBinaryData(file.data, fileName, PDF_MIME_TYPE);
+	return { binary, fileName, fileSize: file.data.length, mimeType: PDF_MIME_TYPE };
 }

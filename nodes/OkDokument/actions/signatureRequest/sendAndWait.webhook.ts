@@ -86,7 +86,8 @@ export async function sendAndWaitWebhook(this: IWebhookFunctions): Promise<IWebh
 	const pdfField = verdict.state === 'signed' ? readDownloadField(this) : undefined;
 	if (pdfField !== undefined) {
 		try {
-			item.binary = { [pdfField]: (await downloadPdf.call(this, waitingFor.documentId, 0)).binary };
+			const knownAs = typeof verdict.document.filename === 'string' ? verdict.document.filename : undefined;
+			item.binary = { [pdfField]: (await downloadPdf.call(this, waitingFor.documentId, 0, { knownAs })).binary };
 		} catch (error) {
 			if (isTemporary(error)) {
 				this.logger.error(`OKdokument Send and Wait could not download the signed PDF and keeps waiting: ${(error as Error).message}`, logFields(this, waitingFor, callback.state));

@@ -3,7 +3,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { SigningCallback, SigningOutcome } from '../../trigger/callback';
 import { readCallback, toSigningOutcome } from '../../trigger/callback';
-import { getDocumentMetadata } from '../document/requests';
+import { findDocumentMetadata } from '../document/requests';
 
 /**
  * What decides whether a callback to Send and Wait's resume URL ends the wait: the URL names the
@@ -112,9 +112,9 @@ async function readDocument(
 	documentId: string,
 ): Promise<{ document: IDataObject } | { unknown: true } | { failed: NodeApiError | NodeOperationError }> {
 	try {
-		return { document: await getDocumentMetadata.call(context, documentId, 0) };
+		const document = await findDocumentMetadata.call(context, documentId, 0);
+		return document ? { document } : { unknown: true };
 	} catch (error) {
-		if (error instanceof NodeApiError && error.httpCode === '404') return { unknown: true };
 		if (error instanceof NodeApiError || error instanceof NodeOperationError) return { failed: error };
 		return { failed: new NodeOperationError(context.getNode(), error as Error) };
 	}
