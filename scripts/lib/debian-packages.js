@@ -2,7 +2,8 @@
 'use strict';
 
 /**
- * Programs the tooling takes from Debian's packages: Chromium for the editor checks, Redis for queue mode. On a fresh
+ * Programs the tooling takes from Debian's packages: Chromium for the editor checks, Redis and PostgreSQL's server for
+ * queue mode (a new machine has PostgreSQL 15's server; the check costs nothing where it is there). On a fresh
  * machine they are installed on first use when we are root (`apt-get update`, then `apt-get install -y`, quietly, as CI
  * needs); otherwise the error names the one command to run.
  *
@@ -24,6 +25,8 @@ const { run, commandError } = require('./n8n/processes');
 const CHROMIUM = Object.freeze({ package: 'chromium', program: '/usr/bin/chromium' });
 /** @type {DebianProgram} */
 const REDIS = Object.freeze({ package: 'redis-server', program: 'redis-server' });
+/** PostgreSQL 15's server programs (what Debian 12's `postgresql` brings), not only the client tools. @type {DebianProgram} */
+const POSTGRES = Object.freeze({ package: 'postgresql-15', program: '/usr/lib/postgresql/15/bin/initdb' });
 
 /**
  * @param {DebianProgram} wanted
@@ -78,4 +81,4 @@ async function ensureDebianPackages({ needed = [], alsoInstall = [] }, print) {
 	if (still.length > 0) throw new Error(`apt-get installed ${packages.join(' ')}, but ${still.map((p) => p.program).join(', ')} is still missing`);
 }
 
-module.exports = { CHROMIUM, REDIS, ensureDebianPackages };
+module.exports = { CHROMIUM, REDIS, POSTGRES, ensureDebianPackages };

@@ -14,6 +14,8 @@
  *   await importWorkflows(instance, [workflowJson]);
  *   const run = await executeWorkflow(instance, 'e2eHappy');         // n8n execute --id … --rawOutput
  *   const n8n = await startN8n(instance, { port: 5678 });             // n8n start + owner + login()
+ *   const queue = await createQueue();                                // or queue mode: Postgres, Redis, 4 processes
+ *   await queue.installPackage(tgz); const n8n = await queue.start(); // n8n.webhookUrl: the webhook processor
  *   await n8n.activateWorkflow('e2eTrigger');                         // production webhooks on (2.x: "publish")
  *   await n8n.waitForWebhook('<webhookId>/okdokument');               // …and really served
  *   const [latest] = await n8n.executions('e2eTrigger');              // REST API: newest first
@@ -30,8 +32,12 @@
  *   rest-api.js         owner set-up, login, REST calls, activate/run workflows, read executions and binaries back
  *   execution-data.js   the items each node produced in an execution; unfinished states
  *   wait-for.js         wait for a condition, for n8n to be ready, for a webhook to be served
- * Queue mode (Postgres, Redis, a main, workers, a webhook processor) belongs in files of its own beside these,
- * built on processes.js (startProcess, spawnN8n), rest-api.js (setupOwner, restClient) and wait-for.js.
+ *   shutdown.js         on Ctrl-C stop what was started, on any exit delete temporary folders
+ * Queue mode (n8n 2.x):
+ *   postgres.js         a throwaway PostgreSQL 15 cluster (initdb, the server as the postgres user, pg_dump, psql)
+ *   redis.js            redis-server on a free loopback port, restartable
+ *   queue.js            the topology: Postgres, Redis, a main, two workers, a webhook processor (createQueue)
+ *   queue-jobs.js       which process enqueued and which worker ran each execution, from their logs
  */
 
 const { ENCRYPTION_KEY, createInstance } = require('./instance');
@@ -39,6 +45,7 @@ const packageInstall = require('./package-install');
 const { runN8n, freePort } = require('./processes');
 const { importCredentials, importWorkflows, executeWorkflow, parseExecutionJson } = require('./cli');
 const { startN8n } = require('./start');
+const { createQueue } = require('./queue');
 const { OWNER } = require('./rest-api');
 const { UNFINISHED_EXECUTION_STATES, nodeOutputs, nodeItems } = require('./execution-data');
 const { waitFor } = require('./wait-for');
@@ -49,6 +56,8 @@ const { formatDuration } = require('../../n8n-runtime');
 /** @typedef {import('./cli').CredentialInput} CredentialInput */
 /** @typedef {import('./cli').ExecuteResult} ExecuteResult */
 /** @typedef {import('./start').RunningN8n} RunningN8n */
+/** @typedef {import('./queue').Queue} Queue */
+/** @typedef {import('./queue').RunningQueue} RunningQueue */
 /** @typedef {import('./rest-api').ExecutionSummary} ExecutionSummary */
 /** @typedef {import('./rest-api').StoredExecution} StoredExecution */
 
@@ -67,6 +76,7 @@ module.exports = {
 	importWorkflows,
 	executeWorkflow,
 	startN8n,
+	createQueue,
 	runN8n,
 	nodeOutputs,
 	nodeItems,

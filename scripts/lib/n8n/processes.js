@@ -38,6 +38,12 @@ function killGroup(pid, signal) {
 }
 
 /**
+ * @typedef {object} RunAs  another user to run as (we must be root), e.g. `postgres`, which refuses to run as root
+ * @property {number} [uid]
+ * @property {number} [gid]
+ */
+
+/**
  * @typedef {object} RunResult
  * @property {number | null} code
  * @property {NodeJS.Signals | null} signal
@@ -51,14 +57,14 @@ function killGroup(pid, signal) {
  * Runs a command to completion in its own process group, capturing its output.
  * @param {string} file
  * @param {string[]} args
- * @param {{ cwd?: string, env?: NodeJS.ProcessEnv, timeoutMs?: number }} [options]
+ * @param {{ cwd?: string, env?: NodeJS.ProcessEnv, timeoutMs?: number } & RunAs} [options]
  * @returns {Promise<RunResult>}
  */
 function run(file, args, options = {}) {
-	const { cwd, env, timeoutMs = 180_000 } = options;
+	const { cwd, env, timeoutMs = 180_000, uid, gid } = options;
 	const started = Date.now();
 	return new Promise((resolve, reject) => {
-		const child = spawn(file, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+		const child = spawn(file, args, { cwd, env, uid, gid, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
 		const pid = child.pid;
 		if (pid !== undefined) liveGroups.add(pid);
 		/** @type {Buffer[]} */
@@ -122,7 +128,9 @@ function commandError(what, result) {
  * @property {() => string[]} recentLines  the last 60 lines it printed, for error messages
  * @property {() => { code: number | null, signal: NodeJS.Signals | null } | undefined} exitInfo  how it exited, once it has
  * @property {Promise<{ code: number | null, signal: NodeJS.Signals | null }>} exited
- * @property {() => Promise<void>} stop  SIGTERM to the process group, SIGKILL after `stopTimeoutMs`; waits for the exit
+ * @property {() => Promise<void>} stop  `stopSignal` (SIGTERM) to the process group, SIGKILL after `stopTimeoutMs`; waits
+ *   for the exit
+ * @property {() => Promise<void>} kill  SIGKILL to the process group, as when a machine dies; waits for the exit
  */
 
 /**
@@ -130,13 +138,14 @@ function commandError(what, result) {
  * as soon as the program exits, so no helper it started outlives it.
  * @param {string} file
  * @param {string[]} args
- * @param {{ cwd?: string, env?: NodeJS.ProcessEnv, logFile: string, stopTimeoutMs?: number }} options
+ * @param {{ cwd?: string, env?: NodeJS.ProcessEnv, logFile: string, stopTimeoutMs?: number, stopSignal?: NodeJS.Signals } & RunAs} options
+ *   stopSignal: what asks the program to stop (PostgreSQL's fast shutdown is SIGINT)
  * @returns {StartedProcess}
  */
 function startProcess(file, args, options) {
-	const { cwd, env, logFile, stopTimeoutMs = 20_000 } = options;
+	const { cwd, env, logFile, stopTimeoutMs = 20_000, stopSignal = 'SIGTERM', uid, gid } = options;
 	const log = fs.createWriteStream(logFile, { flags: 'a' });
-	const child = spawn(file, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+	const child = spawn(file, args, { cwd, env, uid, gid, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
 	const pid = /** @type {number} */ (child.pid);
 	liveGroups.add(pid);
 	/** @type {string[]} */
@@ -167,7 +176,7 @@ function startProcess(file, args, options) {
 	const stop = async () => {
 		stopping ??= (async () => {
 			if (!exitInfo) {
-				killGroup(pid, 'SIGTERM');
+				killGroup(pid, stopSignal);
 				const timer = setTimeout(() => killGroup(pid, 'SIGKILL'), stopTimeoutMs);
 				await exited;
 				clearTimeout(timer);
@@ -176,7 +185,12 @@ function startProcess(file, args, options) {
 		return stopping;
 	};
 
-	return { pid, logFile, recentLines: () => [...recent], exitInfo: () => exitInfo, exited, stop };
+	const kill = async () => {
+		if (!exitInfo) killGroup(pid, 'SIGKILL');
+		await exited;
+	};
+
+	return { pid, logFile, recentLines: () => [...recent], exitInfo: () => exitInfo, exited, stop, kill };
 }
 
 /**

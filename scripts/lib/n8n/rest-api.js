@@ -49,7 +49,8 @@ const OWNER = Object.freeze({
  * @property {(workflowId: string, triggerName: string) => Promise<string>} runManually  starts the workflow from the
  *   named trigger node as the editor's "Execute workflow" button does (POST /rest/workflows/<id>/run; n8n 1.x reads
  *   workflowData, 2.x triggerToStartFrom) and returns the execution id
- * @property {(workflowId: string) => Promise<ExecutionSummary[]>} executions  the workflow's executions, newest first
+ * @property {(workflowId?: string) => Promise<ExecutionSummary[]>} executions  the workflow's executions (without an id:
+ *   every workflow's), newest first, at most 100
  * @property {(executionId: string) => Promise<StoredExecution>} execution  one execution with its data parsed
  * @property {(binary: { data?: string, id?: string }) => Promise<Buffer>} binaryData  the bytes of a binary
  *   property of a stored execution: inline base64 (n8n 1.x default mode) or read through GET /rest/binary-data
@@ -203,14 +204,14 @@ function restClient(instance, url, options = {}) {
 
 	/** @type {RestClient['executions']} */
 	const executions = async (workflowId) => {
-		const filter = encodeURIComponent(JSON.stringify({ workflowId }));
-		const res = await request('GET', `/rest/executions?filter=${filter}&limit=100`);
+		const filter = workflowId === undefined ? '' : `filter=${encodeURIComponent(JSON.stringify({ workflowId }))}&`;
+		const res = await request('GET', `/rest/executions?${filter}limit=100`);
 		const results = res.json?.data?.results;
 		if (res.status !== 200 || !Array.isArray(results)) {
-			throw new Error(`GET /rest/executions (workflow ${workflowId}) answered ${res.status}: ${res.text.slice(0, 300)}`);
+			throw new Error(`GET /rest/executions (workflow ${workflowId ?? 'any'}) answered ${res.status}: ${res.text.slice(0, 300)}`);
 		}
 		return results
-			.filter((/** @type {ExecutionSummary} */ e) => e.workflowId === workflowId)
+			.filter((/** @type {ExecutionSummary} */ e) => workflowId === undefined || e.workflowId === workflowId)
 			.sort((/** @type {ExecutionSummary} */ a, /** @type {ExecutionSummary} */ b) => Number(b.id) - Number(a.id));
 	};
 

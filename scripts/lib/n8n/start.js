@@ -12,7 +12,9 @@ const { waitForN8nReady, waitForWebhook } = require('./wait-for');
 
 /**
  * @typedef {object} RunningN8nProcess
- * @property {string} url          e.g. http://127.0.0.1:5678
+ * @property {string} url          e.g. http://127.0.0.1:5678: the editor and the REST API
+ * @property {string} webhookUrl   where production webhooks (/webhook/…) and resume URLs (/webhook-waiting/…) are
+ *   served: the same as url here; the webhook processor's in queue mode (queue.js)
  * @property {number} pid
  * @property {string} logFile      n8n's output
  * @property {{ email: string, password: string }} owner
@@ -60,6 +62,7 @@ async function startN8n(instance, options = {}) {
 	}
 	return {
 		url,
+		webhookUrl: url,
 		pid: n8n.pid,
 		logFile: n8n.logFile,
 		owner: { email: OWNER.email, password: OWNER.password },

@@ -65,6 +65,35 @@ async function waitForN8nReady(url, options = {}) {
 }
 
 /**
+ * Waits until an n8n process without the REST API (a worker's health server, a webhook processor) reports itself
+ * ready: GET <url>/healthz/readiness answers 200 once its database is connected and migrated and, for a worker,
+ * Redis is connected.
+ * @param {string} url   e.g. http://127.0.0.1:5690
+ * @param {{ timeoutMs?: number, exitInfo?: () => { code: number | null, signal: NodeJS.Signals | null } | undefined }} [options]
+ */
+async function waitForReadiness(url, options = {}) {
+	const { timeoutMs = 120_000, exitInfo } = options;
+	/** @type {string} */
+	let last = 'no answer';
+	await waitFor(
+		`${url}/healthz/readiness to answer 200`,
+		async () => {
+			const exit = exitInfo?.();
+			if (exit) throw new Error(`it exited with ${exit.code ?? exit.signal}`);
+			try {
+				const res = await http(`${url}/healthz/readiness`, { timeoutMs: 5000 });
+				last = `HTTP ${res.status} ${res.text.slice(0, 80)}`;
+				return res.status === 200 ? true : undefined;
+			} catch (error) {
+				last = String(error);
+				return undefined;
+			}
+		},
+		{ timeoutMs, intervalMs: 500, describe: () => last },
+	);
+}
+
+/**
  * Waits until n8n serves the production webhook `<url>/webhook/<webhookPath>` for `method` (default POST), and
  * returns how many ms that took. Needed after activating a workflow: n8n 2.41 answered 404 "not registered" for a
  * second or two after activation had returned, under load. Asks with a CORS preflight (OPTIONS), which runs no
@@ -102,4 +131,4 @@ async function waitForWebhook(url, webhookPath, options = {}) {
 	return Date.now() - started;
 }
 
-module.exports = { sleep, waitFor, waitForN8nReady, waitForWebhook };
+module.exports = { sleep, waitFor, waitForN8nReady, waitForReadiness, waitForWebhook };
