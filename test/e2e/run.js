@@ -11,8 +11,17 @@
  * confirmed callbacks start it, a forged one does not), and the examples of that feature run as a user runs them.
  * The sandbox's signer (`sandbox.sign` / `sandbox.cancel`) plays the person who signs.
  *
- *   node test/e2e/run.js [--version 1|2|all] [--only NAME,NAME…] [--keep] [--no-server] [--no-editor]
- *                        [--expression-engine vm|legacy]
+ * Then the same scenarios (those that name the topology 'queue') run once more in n8n 2.41.1's queue mode: Postgres,
+ * Redis, a main, two workers and a webhook processor, each with the package installed (test/e2e/lib/topologies.js),
+ * plus the queue's own faults: a worker killed while an execution waits, Redis restarted. After each check there, the
+ * runner proves from the processes' logs that every execution the check caused ran on a worker
+ * (test/e2e/lib/queue-proof.js). `--mode single` or `--mode queue` runs only one of the two.
+ *
+ *   node test/e2e/run.js [--version 1|2|all] [--mode single|queue|all] [--only NAME,NAME…] [--keep] [--no-server]
+ *                        [--no-editor] [--expression-engine vm|legacy] [--queue-without-package NAME,…]
+ *
+ * --queue-without-package worker-2 leaves that process of the queue without the package, as a forgotten install on
+ * one machine would: the run must then fail (it does, with "Unrecognized node type").
  *
  * The checks live in test/e2e/scenarios/<name>.js, one file per feature, listed in test/e2e/scenarios/index.js
  * (which says how to add one). --only runs the named scenarios alone (after the install and import every version
@@ -27,27 +36,35 @@
  * User folders of passing versions are deleted (kept with --keep, always kept on failure).
  */
 
-const fs = require('node:fs');
 const path = require('node:path');
 
 const lib = require('../../scripts/lib/n8n');
-const { CHROMIUM, REDIS, ensureDebianPackages } = require('../../scripts/lib/debian-packages');
+const { CHROMIUM, REDIS, POSTGRES, ensureDebianPackages } = require('../../scripts/lib/debian-packages');
+const { onInterrupt } = require('../../scripts/lib/n8n/shutdown');
 const { Checks } = require('./lib/checks');
 const { createContext } = require('./lib/context');
 const { REPO } = require('./lib/fixtures');
 const { startE2eSandbox } = require('./lib/sandbox');
 const { setupChecks } = require('./lib/setup');
+const { singleProcess, queueMode } = require('./lib/topologies');
+const { latestExecutionId, proveRanOnWorkers } = require('./lib/queue-proof');
 const { SCENARIOS, PHASES, loadScenarios } = require('./scenarios');
 const { runEditorChecks } = require('./editor');
 
 const EDITOR = 'editor';
+/** Queue mode is set up for this n8n version (scripts/lib/n8n/queue.js). */
+const QUEUE_VERSION = '2';
 const USAGE =
-	'Usage: node test/e2e/run.js [--version 1|2|all] [--only NAME,NAME…] [--keep] [--no-server] [--no-editor] [--expression-engine vm|legacy]\n' +
-	`  --only  scenarios (${SCENARIOS.join(', ')}) and/or ${EDITOR}\n`;
+	'Usage: node test/e2e/run.js [--version 1|2|all] [--mode single|queue|all] [--only NAME,NAME…] [--keep] [--no-server] [--no-editor]\n' +
+	'                            [--expression-engine vm|legacy] [--queue-without-package NAME,…]\n' +
+	`  --only  scenarios (${SCENARIOS.join(', ')}) and/or ${EDITOR}\n` +
+	'  --mode  single: one n8n process per version; queue: n8n 2.x in queue mode; all (default): both\n';
 
 /**
  * @typedef {object} Options
  * @property {string[]} versions
+ * @property {('single' | 'queue')[]} modes
+ * @property {string[]} withoutPackage  queue processes left without the package
  * @property {boolean} keep
  * @property {boolean} server
  * @property {boolean} editor
@@ -61,6 +78,10 @@ const USAGE =
  */
 function parseArgs(argv) {
 	let versions = ['1', '2'];
+	/** @type {('single' | 'queue')[]} */
+	let modes = ['single', 'queue'];
+	/** @type {string[]} */
+	let withoutPackage = [];
 	let keep = false;
 	let server = true;
 	let editor = true;
@@ -75,6 +96,14 @@ function parseArgs(argv) {
 			if (value === 'all' || value === 'both') versions = ['1', '2'];
 			else if (value === '1' || value === '2') versions = [value];
 			else throw new Error(`--version takes 1, 2 or all, not "${value}"`);
+		} else if (flag === '--mode') {
+			const value = inline ?? argv[++i];
+			if (value === 'all') modes = ['single', 'queue'];
+			else if (value === 'single' || value === 'queue') modes = [value];
+			else throw new Error(`--mode takes single, queue or all, not "${value}"`);
+		} else if (flag === '--queue-without-package') {
+			withoutPackage = String(inline ?? argv[++i] ?? '').split(',').map((name) => name.trim()).filter(Boolean);
+			if (withoutPackage.length === 0) throw new Error('--queue-without-package takes process names, e.g. worker-2');
 		} else if (flag === '--expression-engine') {
 			expressionEngine = inline ?? argv[++i];
 			if (expressionEngine !== 'vm' && expressionEngine !== 'legacy') throw new Error('--expression-engine takes vm or legacy');
@@ -97,7 +126,8 @@ function parseArgs(argv) {
 		} else throw new Error(`Unknown argument "${argv[i]}"`);
 	}
 	if (only && !only.includes(EDITOR)) editor = false;
-	return { versions, keep, server, editor, expressionEngine, only };
+	if (!modes.includes('single')) editor = false;
+	return { versions, modes, withoutPackage, keep, server, editor, expressionEngine, only };
 }
 
 /** @param {string} line */
@@ -106,51 +136,66 @@ function say(line) {
 }
 
 /**
- * The scenarios this run runs, in order.
+ * The scenarios this run runs, in order, with the checks of one topology.
  * @param {Options} options
+ * @param {'single' | 'queue'} topology
  */
-function selectedScenarios(options) {
-	return loadScenarios().filter((s) => (!options.only || options.only.includes(s.name)) && (options.server || s.needs !== 'server'));
+function selectedScenarios(options, topology) {
+	return loadScenarios()
+		.filter((s) => (!options.only || options.only.includes(s.name)) && (options.server || s.needs !== 'server'))
+		.map((s) => ({ ...s, checks: s.checks.filter((check) => check.topologies.includes(topology)) }))
+		.filter((s) => s.checks.length > 0);
 }
 
 /**
- * One n8n version: a fresh instance and sandbox, the install and import, then every selected scenario's checks, the
- * running n8n started on first use and stopped before the 'stopped' scenarios.
- * @param {string} version
+ * @typedef {object} Target  one n8n version in one topology
+ * @property {string} version
+ * @property {'single' | 'queue'} mode
+ */
+
+/**
+ * One target: a fresh topology and sandbox, the install and import, then every selected scenario's checks, the
+ * running n8n started on first use and stopped before the 'stopped' scenarios. In queue mode every check that ran
+ * against the running n8n is followed by the proof that its executions ran on workers.
+ * @param {Target} target
  * @param {string} tarball
  * @param {Options} options
  * @returns {Promise<Checks>}
  */
-async function runVersion(version, tarball, options) {
+async function runTarget({ version, mode }, tarball, options) {
 	const started = Date.now();
-	const suite = new Checks(say, `n8n ${version}`);
+	const suite = new Checks(say, `n8n ${version}${mode === 'queue' ? ', queue mode' : ''}`);
 	const sandbox = await startE2eSandbox();
-	/** @type {import('../../scripts/lib/n8n').Instance | undefined} */
-	let instance;
+	/** @type {import('./lib/topologies').Topology | undefined} */
+	let topology;
 	/** @type {import('./lib/context').Context | undefined} */
 	let ctx;
 	try {
-		instance = await lib.createInstance({
-			version,
-			root: path.join(REPO, '.e2e'),
-			name: 'e2e',
-			// n8n's default is "vm" (isolated-vm); "legacy" avoids its crashes at exit (see test/e2e/lib/cli-runs.js).
-			env: options.expressionEngine ? { N8N_EXPRESSION_ENGINE: options.expressionEngine } : {},
-		});
-		suite.label = `n8n ${instance.n8nVersion}`;
-		say(`\n== n8n ${instance.n8nVersion} (Node ${instance.runtime.nodeVersion}), user folder ${instance.userFolder}`);
-		const context = createContext({ version, instance, sandbox, say });
+		// n8n's default is "vm" (isolated-vm); "legacy" avoids its crashes at exit (see test/e2e/lib/cli-runs.js).
+		const env = options.expressionEngine ? { N8N_EXPRESSION_ENGINE: options.expressionEngine } : {};
+		topology = mode === 'queue' ? await queueMode({ env, withoutPackage: options.withoutPackage }) : await singleProcess({ version, env });
+		suite.label = topology.label;
+		say(`\n== ${topology.description}`);
+		const context = createContext({ version, topology, sandbox, say });
 		ctx = context.ctx;
 		const current = ctx;
 
 		for (const check of setupChecks(tarball)) {
 			if (!(await suite.run(check.name, () => check.run(current)))) return suite;
 		}
-		const scenarios = selectedScenarios(options);
+		const scenarios = selectedScenarios(options, mode);
 		for (const phase of PHASES) {
 			try {
 				for (const scenario of scenarios.filter((s) => s.needs === phase)) {
-					for (const check of scenario.checks) await suite.run(`(${check.number}) ${check.name}`, () => check.run(current));
+					for (const check of scenario.checks) {
+						await suite.run(`(${check.number}) ${check.name}`, async () => {
+							if (mode !== 'queue' || phase !== 'server') return check.run(current);
+							const n8n = /** @type {import('../../scripts/lib/n8n/queue').RunningQueue} */ (await current.n8n());
+							const since = await latestExecutionId(n8n);
+							const note = await check.run(current);
+							return [typeof note === 'string' ? note : '', (await proveRanOnWorkers(n8n, since)) ?? ''].filter(Boolean).join('\n');
+						});
+					}
 				}
 			} finally {
 				if (phase === 'server') await context.stopN8n();
@@ -163,14 +208,8 @@ async function runVersion(version, tarball, options) {
 		return suite;
 	} finally {
 		await sandbox.stop();
-		if (instance) {
-			if (suite.failed === 0 && !options.keep) {
-				fs.rmSync(instance.userFolder, { recursive: true, force: true });
-				fs.rmSync(instance.requestedFolder, { recursive: true, force: true });
-			} else {
-				say(`  user folder kept: ${instance.userFolder}`);
-			}
-		}
+		const kept = await topology?.dispose(suite.failed > 0 || options.keep);
+		if (kept) say(`  kept: ${kept}`);
 		suite.crashes = ctx?.crashes ?? [];
 		const note = suite.crashes.length > 0 ? `; n8n crashed: ${suite.crashes.join(', ')}` : '';
 		say(`${suite.label}: ${suite.passed} passed, ${suite.failed} failed (${lib.formatDuration(Date.now() - started)})${note}`);
@@ -208,9 +247,19 @@ async function main() {
 	}
 	const started = Date.now();
 	const runScenarios = !options.only || options.only.some((name) => name !== EDITOR);
-	// Chromium only when the editor checks run (and no other browser was chosen); Redis for queue mode, in the same step.
+	// Stop what runs (the queue's processes, Postgres, Redis) on Ctrl-C; the library's exit hooks do the rest.
+	onInterrupt(() => say('e2e: interrupted'));
+	const queueRuns = options.modes.includes('queue') && options.versions.includes(QUEUE_VERSION);
+	// Chromium only when the editor checks run (and no other browser was chosen); Redis and PostgreSQL's server for
+	// queue mode, in the same step.
 	try {
-		await ensureDebianPackages({ needed: options.editor && !process.env.CHROMIUM_PATH ? [CHROMIUM] : [], alsoInstall: [REDIS] }, (line) => say(`e2e: ${line}`));
+		await ensureDebianPackages(
+			{
+				needed: [...(options.editor && !process.env.CHROMIUM_PATH ? [CHROMIUM] : []), ...(queueRuns ? [REDIS, POSTGRES] : [])],
+				alsoInstall: [REDIS, POSTGRES],
+			},
+			(line) => say(`e2e: ${line}`),
+		);
 	} catch (error) {
 		say(`e2e: ${error instanceof Error ? error.message : String(error)}`);
 		say('e2e: 0 passed, 1 failed');
@@ -218,7 +267,13 @@ async function main() {
 		return;
 	}
 	const which = options.only ? ` (only ${options.only.join(', ')})` : '';
-	say(`e2e: n8n ${options.versions.join(' and ')}${which}; building and packing the package…`);
+	/** @type {Target[]} */
+	const targets = [
+		...(options.modes.includes('single') ? options.versions.map((version) => ({ version, mode: /** @type {const} */ ('single') })) : []),
+		...(queueRuns ? [{ version: QUEUE_VERSION, mode: /** @type {const} */ ('queue') }] : []),
+	];
+	if (options.modes.includes('queue') && !queueRuns) say(`e2e: queue mode runs on n8n ${QUEUE_VERSION}.x only; not with --version ${options.versions.join(',')}`);
+	say(`e2e: ${targets.map((t) => `n8n ${t.version}${t.mode === 'queue' ? ' in queue mode' : ''}`).join(', ')}${which}; building and packing the package…`);
 	/** @type {Checks[]} */
 	const suites = [];
 	let tarball;
@@ -228,9 +283,9 @@ async function main() {
 	});
 	suites.push(pack);
 	if (tarball) {
-		for (const version of options.versions) {
-			if (runScenarios) suites.push(await runVersion(version, tarball, options));
-			if (options.editor) suites.push(await runEditor(version, tarball));
+		for (const target of targets) {
+			if (runScenarios) suites.push(await runTarget(target, tarball, options));
+			if (options.editor && target.mode === 'single') suites.push(await runEditor(target.version, tarball));
 		}
 	}
 	const passed = suites.reduce((n, s) => n + s.passed, 0);

@@ -3,8 +3,9 @@
 
 /**
  * What every n8n version's run starts with, before any scenario: the packed package installed as Community Nodes
- * installs it, then the credentials and all workflows (test/e2e/workflows/ and examples/) imported. The runner runs
- * no scenario when one of these fails.
+ * installs it (in queue mode into every process's user folder), then the credentials and all workflows
+ * (test/e2e/workflows/ and examples/) imported (in queue mode through the main's folder, into Postgres). The runner
+ * runs no scenario when one of these fails.
  */
 
 const assert = require('node:assert/strict');
@@ -33,14 +34,19 @@ function setupChecks(tarball) {
 		{
 			name: 'install the packed tarball as Community Nodes does; n8n loads n8n-nodes-okdokument.okDokument',
 			run: async (ctx) => {
-				const installed = await lib.installPackage(ctx.instance, tarball);
-				assert.ok(installed.nodeTypes.includes(lib.NODE_TYPE), `node types: ${installed.nodeTypes.join(', ')}`);
-				assert.ok(installed.nodeTypes.includes(lib.TRIGGER_NODE_TYPE), `node types: ${installed.nodeTypes.join(', ')}`);
-				assert.ok(installed.credentialTypes.includes(lib.CREDENTIAL_TYPE), `credential types: ${installed.credentialTypes.join(', ')}`);
-				assert.ok(
-					!fs.existsSync(path.join(installed.packageDir, 'node_modules', 'n8n-workflow')),
-					'n8n-workflow must not be installed next to the package',
-				);
+				const installs = await ctx.topology.install(tarball);
+				assert.ok(installs.length > 0, 'installed nowhere');
+				for (const { name, installed } of installs) {
+					const where = installs.length > 1 ? ` (${name})` : '';
+					assert.ok(installed.nodeTypes.includes(lib.NODE_TYPE), `node types${where}: ${installed.nodeTypes.join(', ')}`);
+					assert.ok(installed.nodeTypes.includes(lib.TRIGGER_NODE_TYPE), `node types${where}: ${installed.nodeTypes.join(', ')}`);
+					assert.ok(installed.credentialTypes.includes(lib.CREDENTIAL_TYPE), `credential types${where}: ${installed.credentialTypes.join(', ')}`);
+					assert.ok(
+						!fs.existsSync(path.join(installed.packageDir, 'node_modules', 'n8n-workflow')),
+						`n8n-workflow must not be installed next to the package${where}`,
+					);
+				}
+				return installs.length > 1 ? `installed into ${installs.map((i) => i.name).join(', ')}` : undefined;
 			},
 		},
 		{

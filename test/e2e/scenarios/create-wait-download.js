@@ -40,7 +40,7 @@ async function checkCreateWaitDownload(n8n, { sandbox, version, say, expectStore
 	assert.deepEqual(await n8n.executions(workflowId), [], 'no execution before the workflow is started');
 	await n8n.activateWorkflow(workflowId);
 	const servedAfterMs = await n8n.waitForWebhook(webhook.parameters.path);
-	const started = await postCallback(`${n8n.url}/webhook/${webhook.parameters.path}`, { signatureRequestId });
+	const started = await postCallback(`${n8n.webhookUrl}/webhook/${webhook.parameters.path}`, { signatureRequestId });
 	assert.equal(started.status, 200, `the Webhook node answered ${started.status}: ${started.text.slice(0, 300)}`);
 
 	// 1. The execution pauses at the Wait node, and the sandbox holds the request with the resume URL.
@@ -60,7 +60,7 @@ async function checkCreateWaitDownload(n8n, { sandbox, version, say, expectStore
 	assert.equal((await n8n.executions(workflowId)).length, 1, 'one webhook call, one execution');
 	const record = sandbox.getSignatureRequest(signatureRequestId);
 	assert.ok(record, `the sandbox has no signature request ${signatureRequestId}`);
-	const resumePrefix = `${n8n.url}/webhook-waiting/${waiting.id}`;
+	const resumePrefix = `${n8n.webhookUrl}/webhook-waiting/${waiting.id}`;
 	assert.ok(
 		record.sendInfoURL === resumePrefix || record.sendInfoURL.startsWith(`${resumePrefix}?`),
 		`sendInfoURL is "${record.sendInfoURL}", not the resume URL of execution ${waiting.id} (${resumePrefix}[?signature=…])`,
@@ -130,6 +130,7 @@ async function checkCreateWaitDownload(n8n, { sandbox, version, say, expectStore
 /** @type {import('.').Scenario} */
 module.exports = {
 	needs: 'server',
+	topologies: ['single', 'queue'],
 	checks: [
 		{
 			name: 'Create → Wait → Download in a running n8n: the sandbox signer’s callback resumes the Wait node; Download returns the signed PDF',

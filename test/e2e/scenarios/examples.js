@@ -28,7 +28,7 @@ async function checkExamples(n8n, { sandbox, say, expectStored }) {
 	const manualTrigger = SIGN_EXAMPLE.nodes.find((/** @type {any} */ n) => n.type === 'n8n-nodes-base.manualTrigger');
 	sandbox.clearRequests();
 	const executionId = await n8n.runManually(SIGN_EXAMPLE.id, manualTrigger.name);
-	const resumePrefix = `${n8n.url}/webhook-waiting/${executionId}`;
+	const resumePrefix = `${n8n.webhookUrl}/webhook-waiting/${executionId}`;
 	const record = await lib.waitFor(
 		`a signature request calling back execution ${executionId}`,
 		async () => {
@@ -59,7 +59,7 @@ async function checkExamples(n8n, { sandbox, say, expectStored }) {
 	const webhookPath = `${trigger.webhookId}/okdokument`;
 	await n8n.activateWorkflow(TRIGGER_EXAMPLE.id);
 	await n8n.waitForWebhook(webhookPath);
-	sandbox.addSignatureRequest({ signatureRequestId: 'sr-e2e-example-trigger', documentId: 'doc-e2e-example-trigger', sendInfoURL: `${n8n.url}/webhook/${webhookPath}` });
+	sandbox.addSignatureRequest({ signatureRequestId: 'sr-e2e-example-trigger', documentId: 'doc-e2e-example-trigger', sendInfoURL: `${n8n.webhookUrl}/webhook/${webhookPath}` });
 	const signed = await sandbox.sign('sr-e2e-example-trigger');
 	assert.equal(signed.callbackStatus, 200, `n8n answered the callback with ${signed.callbackStatus} ${signed.callbackError ?? ''}`);
 	const [started] = await executionsOf(n8n, TRIGGER_EXAMPLE.id, 1);

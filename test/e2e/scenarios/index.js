@@ -6,45 +6,60 @@
  *
  *   module.exports = {
  *     needs: 'server',                 // 'cli': n8n execute, before n8n is started
- *                                      // 'server': a running `n8n start` (await ctx.n8n())
+ *                                      // 'server': a running n8n (await ctx.n8n())
  *                                      // 'stopped': after n8n has stopped (the scans of what it left)
+ *     topologies: ['single', 'queue'], // where it runs (default ['single']): one `n8n start` per version, and/or
+ *                                      // n8n 2.x in queue mode (test/e2e/lib/topologies.js)
  *     checks: [
  *       { name: 'what the user would see, in one line', run: async (ctx) => { … assert … } },
+ *       { name: '…', topologies: ['single'], run: … },   // a check may narrow its scenario's topologies
  *     ],
  *   };
  *
  * and a line below. The runner numbers the checks in this order: (1), (2), … across all scenarios (the numbers stay
- * the same with --only), runs them in every n8n version, and gives each the context of test/e2e/lib/context.js. A
- * check fails by throwing (node:assert); what it says with ctx.say is printed above its ✓ line.
+ * the same with --only), runs them in every n8n version and topology they name, and gives each the context of
+ * test/e2e/lib/context.js. A check fails by throwing (node:assert); what it says with ctx.say is printed above its ✓
+ * line. Production webhooks and resume URLs are at `n8n.webhookUrl` (the webhook processor in queue mode), the editor
+ * and REST API at `n8n.url`. In queue mode the runner also proves, after every check, that each execution it caused
+ * ran on a worker (test/e2e/lib/queue-proof.js).
  */
 
 /** The order is the run order: every 'cli' scenario first, then 'server', then 'stopped'. */
 const SCENARIOS = [
 	'cli-executions', // n8n execute: Update's request and output, unknown ID, error output, wrong key, an example
 	'n8n-start', // n8n start: owner, login, the editor's node types, the examples open
+	'queue-topology', // queue mode: who serves what (the main no production webhooks, the webhook processor them)
+	'update-many', // Update on 200 items, failed ones on the error output, started through a webhook
 	'create-wait-download', // Create → Wait → Download, resumed by the sandbox signer's callback
 	'send-and-wait', // Send and Wait for Signature: forged, altered, signed, canceled, timed out, many documents
 	'trigger', // the OKdokument Trigger with a real and a forged callback
 	'trigger-exactly-once', // the trigger's memory (repeats, a restart of n8n) and Catch Missed Events
 	'examples', // the examples of Create → Wait → Download and of the trigger, as a user runs them
-	'secrets-scan', // the API keys nowhere in what n8n printed, answered or stored
+	'queue-faults', // queue mode: a worker killed while an execution waits, Redis restarted
+	'secrets-scan', // the API keys nowhere in what n8n printed, answered or stored (SQLite, or Postgres and every log)
 ];
+
+/** Where a scenario runs unless it says otherwise. */
+const TOPOLOGIES = ['single', 'queue'];
+const DEFAULT_TOPOLOGIES = ['single'];
 
 /** @typedef {import('../lib/context').Context} Context */
 
 /**
  * @typedef {object} Check
  * @property {string} name
- * @property {(ctx: Context) => Promise<void>} run
+ * @property {('single' | 'queue')[]} [topologies]
+ * @property {(ctx: Context) => Promise<unknown>} run
  */
 
 /**
  * @typedef {object} Scenario
  * @property {'cli' | 'server' | 'stopped'} needs
+ * @property {('single' | 'queue')[]} [topologies]
  * @property {Check[]} checks
  */
 
-/** @typedef {Scenario & { name: string, checks: (Check & { number: number })[] }} LoadedScenario */
+/** @typedef {{ name: string, needs: Scenario['needs'], checks: (Check & { number: number, topologies: string[] })[] }} LoadedScenario */
 
 const PHASES = ['cli', 'server', 'stopped'];
 
@@ -65,11 +80,19 @@ function loadScenarios() {
 		}
 		phase = PHASES.indexOf(scenario.needs);
 		if (!Array.isArray(scenario.checks) || scenario.checks.length === 0) throw new Error(`${where}: no checks`);
+		const topologies = scenario.topologies ?? DEFAULT_TOPOLOGIES;
 		for (const check of scenario.checks) {
 			if (typeof check?.name !== 'string' || typeof check.run !== 'function') throw new Error(`${where}: a check needs a name and run(ctx)`);
+			for (const t of check.topologies ?? topologies) {
+				if (!TOPOLOGIES.includes(t)) throw new Error(`${where}: topologies are ${TOPOLOGIES.join(', ')}, not "${t}"`);
+			}
 		}
-		return { name, needs: scenario.needs, checks: scenario.checks.map((check) => ({ ...check, number: ++number })) };
+		return {
+			name,
+			needs: scenario.needs,
+			checks: scenario.checks.map((check) => ({ ...check, number: ++number, topologies: check.topologies ?? topologies })),
+		};
 	});
 }
 
-module.exports = { SCENARIOS, PHASES, loadScenarios };
+module.exports = { SCENARIOS, PHASES, TOPOLOGIES, loadScenarios };

@@ -13,6 +13,7 @@ const EXAMPLE_IDS = ['exCallbackWait', 'exBulkErrors', 'exAiAgentTool', 'exSignD
 /** @type {import('.').Scenario} */
 module.exports = {
 	needs: 'server',
+	topologies: ['single', 'queue'],
 	checks: [
 		{
 			name: 'n8n start: owner setup and login work; the editor gets okDokument, okDokumentTool and okDokumentTrigger; the examples open',

@@ -3,7 +3,8 @@
 
 /**
  * After n8n has stopped: the API keys appear nowhere in what n8n printed or answered (the context's capture), nor in
- * any file of its user folder, its SQLite database included.
+ * any file it keeps: its user folder (in queue mode every process's, with each process's log, and the folders and
+ * logs of Postgres and Redis), nor in what it stored (the SQLite database, or a `pg_dump` of the Postgres database).
  */
 
 const assert = require('node:assert/strict');
@@ -11,31 +12,28 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const { SECRETS } = require('../lib/fixtures');
+const { filesBelow } = require('../lib/topologies');
 
 /** @type {import('.').Scenario} */
 module.exports = {
 	needs: 'stopped',
+	topologies: ['single', 'queue'],
 	checks: [
 		{
-			name: 'the API keys appear nowhere: not in anything n8n printed, not in its database or other files',
-			run: async ({ instance, captured, expectedStored, say }) => {
-				const dataDir = path.join(instance.userFolder, '.n8n');
+			name: 'the API keys appear nowhere: not in anything n8n printed or logged, not in its database (SQLite, or pg_dump in queue mode) or other files',
+			run: async ({ topology, captured, expectedStored, say }) => {
 				/** @type {{ name: string, bytes: Buffer }[]} */
 				const sources = captured.map((text, i) => ({ name: `printed output #${i + 1}`, bytes: Buffer.from(text, 'utf8') }));
-				/** @param {string} dir */
-				const walk = (dir) => {
-					for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-						const full = path.join(dir, entry.name);
-						if (entry.isDirectory()) {
-							if (full !== path.join(dataDir, 'nodes')) walk(full);
-						} else if (entry.isFile()) {
-							sources.push({ name: path.relative(instance.userFolder, full), bytes: fs.readFileSync(full) });
-						}
+				// The package's own install (.n8n/nodes) is the code, not data n8n wrote.
+				const inPackageInstall = (/** @type {string} */ file) => file.split(path.sep).join('/').includes('/.n8n/nodes/');
+				for (const folder of topology.folders) {
+					for (const file of filesBelow(folder).filter((f) => !inPackageInstall(f))) {
+						sources.push({ name: path.relative(folder, file), bytes: fs.readFileSync(file) });
 					}
-				};
-				walk(instance.userFolder);
-				const databases = sources.filter((s) => /database\.sqlite/.test(s.name));
-				assert.ok(databases.length > 0 && databases.some((d) => d.bytes.length > 0), 'no SQLite database found to scan');
+				}
+				const databases = await topology.storedData();
+				sources.push(...databases);
+				assert.ok(databases.length > 0 && databases.some((d) => d.bytes.length > 0), 'no database found to scan');
 				// Guard against scanning the wrong thing: what the scenarios that ran stored must be in what was scanned.
 				assert.ok(expectedStored.length > 0, 'no scenario that ran stored anything to scan (run this one with the others)');
 				const missing = expectedStored.filter((text) => !databases.some((d) => d.bytes.includes(text)));
@@ -47,7 +45,9 @@ module.exports = {
 					}
 				}
 				assert.deepEqual(leaks, [], 'API key found');
-				say(`      scanned ${sources.length} outputs and files (${databases.map((d) => `${d.name} ${Math.round(d.bytes.length / 1024)} KiB`).join(', ')})`);
+				const logs = sources.filter((s) => /\.log$/.test(s.name)).length;
+				assert.ok(logs > 0, 'no log file found to scan');
+				say(`      scanned ${sources.length} outputs and files, ${logs} of them logs (${databases.map((d) => `${d.name} ${Math.round(d.bytes.length / 1024)} KiB`).join(', ')})`);
 			},
 		},
 	],

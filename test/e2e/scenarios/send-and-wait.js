@@ -10,44 +10,19 @@
 const assert = require('node:assert/strict');
 
 const lib = require('../../../scripts/lib/n8n');
-const { SIGNED_MARKER, EXECUTION_TIMEOUT_MS, example, testWorkflow } = require('../lib/fixtures');
+const { EXECUTION_TIMEOUT_MS, example } = require('../lib/fixtures');
 const { postCallback, received, traffic } = require('../lib/sandbox');
 const { executionProblem, executionsOf, finishedExecution, waitingExecution } = require('../lib/executions');
+const { WORKFLOW, NODE, PDF_BASE64, startWaiting, signAndExpectSignedPdf } = require('../lib/send-and-wait');
 
 /** @typedef {import('../../../scripts/lib/n8n').RunningN8n} RunningN8n */
 /** @typedef {import('../lib/context').Context} Context */
 
-const WORKFLOW = testWorkflow('send-and-wait.json');
-const WEBHOOK_PATH = WORKFLOW.nodes.find((/** @type {any} */ n) => n.type === 'n8n-nodes-base.webhook').parameters.path;
-const NODE = WORKFLOW.nodes.find((/** @type {any} */ n) => n.name === 'Send and Wait');
-const PDF_BASE64 = WORKFLOW.nodes
-	.find((/** @type {any} */ n) => n.name === 'Sample PDF')
-	.parameters.assignments.assignments.find((/** @type {any} */ a) => a.name === 'pdfBase64').value;
 const MANY_EXAMPLE = example('send-many-and-wait.json');
 const ONE_EXAMPLE = example('send-one-and-wait.json');
 
 /** How long a call that must change nothing is given to change something anyway. */
 const SETTLE_MS = 2_000;
-
-/**
- * Starts the workflow through its Webhook node and returns the execution once it waits, with the request it created.
- * @param {RunningN8n} n8n
- * @param {Context} ctx
- * @param {{ signatureRequestId: string, waitSeconds?: number }} body
- */
-async function startWaiting(n8n, { sandbox }, body) {
-	await n8n.activateWorkflow(WORKFLOW.id);
-	await n8n.waitForWebhook(WEBHOOK_PATH);
-	const before = (await n8n.executions(WORKFLOW.id)).length;
-	sandbox.clearRequests();
-	const started = await postCallback(`${n8n.url}/webhook/${WEBHOOK_PATH}`, body);
-	assert.equal(started.status, 200, `the Webhook node answered ${started.status}: ${started.text.slice(0, 300)}`);
-	const [newest] = await executionsOf(n8n, WORKFLOW.id, before + 1);
-	const waiting = await waitingExecution(n8n, newest.id);
-	const record = sandbox.getSignatureRequest(body.signatureRequestId);
-	assert.ok(record, `the sandbox has no signature request ${body.signatureRequestId}`);
-	return { executionId: waiting.id, record };
-}
 
 /**
  * The execution's status as n8n stores it, after giving a call time to change it.
@@ -71,7 +46,7 @@ async function checkSigned(n8n, ctx) {
 
 	// The request on the wire: the upload, then the request whose callback is this execution's signed resume URL.
 	const url = new URL(sendInfoURL);
-	assert.equal(`${url.origin}${url.pathname}`, `${n8n.url}/webhook-waiting/${executionId}/${NODE.id}`, `sendInfoURL ${sendInfoURL}`);
+	assert.equal(`${url.origin}${url.pathname}`, `${n8n.webhookUrl}/webhook-waiting/${executionId}/${NODE.id}`, `sendInfoURL ${sendInfoURL}`);
 	assert.deepEqual([...url.searchParams.keys()], ['signatureRequestId', 'documentId', 'signature']);
 	assert.equal(url.searchParams.get('signatureRequestId'), signatureRequestId);
 	assert.equal(url.searchParams.get('documentId'), documentId);
@@ -108,21 +83,7 @@ async function checkSigned(n8n, ctx) {
 	assert.deepEqual(traffic(sandbox).slice(2), [['GET', `/JSON/document/metadata/${documentId}`, true]], 'only the forged call reached the node, which asked OKdokument');
 
 	// The sandbox's signer signs: OKdokument's callback resumes it with the signed PDF.
-	const signing = await sandbox.sign(signatureRequestId);
-	assert.equal(signing.callbackStatus, 200, `n8n answered the callback with ${signing.callbackStatus} ${signing.callbackError ?? ''}`);
-	assert.equal(signing.state, 'signed');
-	const finished = await finishedExecution(n8n, executionId);
-	assert.equal(finished.status, 'success', executionProblem(finished));
-	const [item] = lib.nodeItems(finished, 'After signing')?.[0] ?? [];
-	assert.ok(item, `"After signing" got nothing; nodes run: ${Object.keys(finished.data?.resultData?.runData ?? {}).join(', ')}`);
-	assert.deepEqual(
-		[item.json.state, item.json.confirmed, item.json.signatureRequestId, item.json.documentId, item.json.document?.state],
-		['signed', true, signatureRequestId, documentId, 'signed'],
-	);
-	const signedPdf = sandbox.getDocument(documentId)?.signedContent;
-	assert.ok(signedPdf?.includes(SIGNED_MARKER), 'the sandbox holds a signed PDF');
-	const bytes = await n8n.binaryData(item.binary?.data ?? {});
-	assert.ok(bytes.equals(signedPdf), `the PDF the next node got (${bytes.length} bytes) is not the signed PDF (${signedPdf.length} bytes)`);
+	const { finished, bytes } = await signAndExpectSignedPdf(n8n, ctx, { executionId, signatureRequestId, documentId });
 
 	// OKdokument calls again after the end: n8n's "no action required", no second run.
 	const again = await sandbox.redeliverCallback(signatureRequestId);
@@ -211,6 +172,7 @@ async function checkSendMany(n8n, { sandbox, say }) {
 /** @type {import('.').Scenario} */
 module.exports = {
 	needs: 'server',
+	topologies: ['single', 'queue'],
 	checks: [
 		{
 			name: 'Send and Wait: its signed resume URL is the callback; a forged callback keeps it waiting; an altered signature gets 401 from n8n; the signature resumes it with the signed PDF',
@@ -218,6 +180,9 @@ module.exports = {
 		},
 		{ name: 'Send and Wait: the signer cancels, the execution goes on as canceled, without a PDF', run: async (ctx) => checkCanceled(await ctx.n8n(), ctx) },
 		{ name: 'Send and Wait: a 5 s wait limit ends with state "timedOut" and the request’s IDs', run: async (ctx) => checkTimedOut(await ctx.n8n(), ctx) },
-		{ name: 'Send and Wait, many documents: the example waits in one sub-execution per document', run: async (ctx) => checkSendMany(await ctx.n8n(), ctx) },
+		{
+			name: 'Send and Wait, many documents: the example waits in one sub-execution per document',
+			topologies: ['single', 'queue'],
+			run: async (ctx) => checkSendMany(await ctx.n8n(), ctx) },
 	],
 };

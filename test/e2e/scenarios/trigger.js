@@ -25,7 +25,28 @@ function triggerTarget() {
 	const trigger = TRIGGER_WORKFLOW.nodes.find((/** @type {any} */ n) => n.type === lib.TRIGGER_NODE_TYPE);
 	// The production URL of a trigger with a webhookId: <WEBHOOK_URL>webhook/<webhookId>/<path>.
 	const webhookPath = `${trigger.webhookId}/okdokument`;
-	return { workflowId: TRIGGER_WORKFLOW.id, webhookPath, url: (n8n) => `${n8n.url}/webhook/${webhookPath}` };
+	return { workflowId: TRIGGER_WORKFLOW.id, webhookPath, url: (n8n) => `${n8n.webhookUrl}/webhook/${webhookPath}` };
+}
+
+/**
+ * The bytes of the file the trigger attached, as n8n stored them. In queue mode n8n 2.41.1 (binary data in the
+ * database) files a file that a trigger's webhook attached under the execution "temp" and never under the execution
+ * it started: the workflow's next nodes get it, but the REST API, and so the editor's preview and download, answers
+ * 404. There the bytes are read from Postgres, and the 404 is checked, so that this test notices when n8n changes it.
+ * @param {RunningN8n} n8n
+ * @param {Context} ctx
+ * @param {{ id?: string, data?: string }} binary
+ * @returns {Promise<{ bytes: Buffer, how: string }>}
+ */
+async function attachedFile(n8n, { topology }, binary) {
+	if (topology.kind !== 'queue') return { bytes: await n8n.binaryData(binary), how: 'from n8n' };
+	const queue = /** @type {import('../../../scripts/lib/n8n/queue').RunningQueue} */ (n8n);
+	const viaRest = await queue.requestBuffer(`/rest/binary-data?id=${encodeURIComponent(String(binary.id))}&action=download`);
+	assert.equal(viaRest.status, 404, 'n8n now serves a trigger’s file in queue mode: read it through the REST API again (and update the README)');
+	const stored = await queue.storedBinary(String(binary.id));
+	assert.ok(stored, `no row for ${binary.id} in binary_data`);
+	assert.deepEqual([stored.sourceType, stored.sourceId], ['execution', 'temp']);
+	return { bytes: stored.bytes, how: 'from Postgres (n8n 2.41.1’s REST API answers 404 for it: it is filed under execution "temp")' };
 }
 
 /**
@@ -35,7 +56,8 @@ function triggerTarget() {
  * @param {RunningN8n} n8n
  * @param {Context} ctx
  */
-async function checkTriggerSigned(n8n, { sandbox, version, say, expectStored }) {
+async function checkTriggerSigned(n8n, ctx) {
+	const { sandbox, version, say, expectStored } = ctx;
 	const { workflowId, url, webhookPath } = triggerTarget();
 	const signatureRequestId = `sr-e2e-trigger-signed-${version}`;
 	const documentId = `doc-e2e-trigger-signed-${version}`;
@@ -70,14 +92,14 @@ async function checkTriggerSigned(n8n, { sandbox, version, say, expectStored }) 
 	assert.ok(binary, `the trigger attached no PDF: ${JSON.stringify(item.binary)}`);
 	assert.equal(binary.mimeType, 'application/pdf');
 	assert.equal(binary.fileName, `${documentId}.pdf`);
-	const bytes = await n8n.binaryData(binary);
+	const { bytes, how } = await attachedFile(n8n, ctx, binary);
 	assert.ok(bytes.equals(signedPdf), `the attached file (${bytes.length} bytes) is not the signed PDF (${signedPdf.length} bytes)`);
 	assert.deepEqual(lib.nodeOutputs(finished, 'Signing finished'), [[{ state: 'signed', documentId, signatureRequestId, confirmed: true }]]);
 	assert.deepEqual(traffic(sandbox), [
 		['GET', `/JSON/document/metadata/${documentId}`, true],
 		['GET', `/JSON/document/${documentId}`, true],
 	]);
-	say(`      webhook served ${lib.formatDuration(servedAfterMs)} after activation; execution ${finished.id} (${executions[0].mode}): signed, confirmed, PDF ${bytes.length} bytes`);
+	say(`      webhook served ${lib.formatDuration(servedAfterMs)} after activation; execution ${finished.id} (${executions[0].mode}): signed, confirmed, PDF ${bytes.length} bytes read ${how}`);
 }
 
 /**
@@ -133,6 +155,7 @@ async function checkTriggerForged(n8n, { sandbox, version, say }) {
 /** @type {import('.').Scenario} */
 module.exports = {
 	needs: 'server',
+	topologies: ['single', 'queue'],
 	checks: [
 		{
 			name: 'OKdokument Trigger (activated): a signed request starts the workflow, confirmed, with the signed PDF',
