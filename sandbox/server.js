@@ -9,6 +9,7 @@
  */
 
 const http = require('node:http');
+const { setMaxListeners } = require('node:events');
 
 /** @typedef {import('./server').SandboxOptions} SandboxOptions */
 /** @typedef {import('./server').Sandbox} Sandbox */
@@ -216,6 +217,8 @@ async function startSandbox(options = {}) {
 	let latencyMs = 0;
 	/** Aborts sendInfo callbacks still waiting for an answer when the sandbox stops. */
 	const stopController = new AbortController();
+	// Every callback in flight listens to it: a burst of signings (hundreds at once) is no listener leak.
+	setMaxListeners(0, stopController.signal);
 	/** @type {{ decide: (request: RecordedRequest) => string | undefined, retryAfterSeconds: number } | undefined} */
 	let chaos;
 

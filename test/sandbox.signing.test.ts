@@ -1,4 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
+import { join } from 'node:path';
 import type { AddressInfo, Socket } from 'node:net';
 
 import { startSandbox, type Sandbox } from '../sandbox/server';
@@ -175,6 +177,40 @@ describe('Sandbox signer: sign()', () => {
 		expect(sandbox.getDocument(documentId)?.state).toBe('signed');
 		// No result URL: OKdokument's own thank-you page.
 		expect(result.redirect.startsWith(`${sandbox.url}/thankYouPage.html?`)).toBe(true);
+	});
+});
+
+describe('Sandbox signer: many signings at once', () => {
+	it('200 requests signed at the same moment: each callback goes out once, to its own URL, and is answered', async () => {
+		receiver.delayMs = 50;
+		const ids = Array.from({ length: 200 }, (_, i) => seedRequest({ sendInfoURL: `${receiver.url}/hooks/${i}` }, `sr-burst-${i}`).signatureRequestId);
+
+		const results = await Promise.all(ids.map((id) => sandbox.sign(id)));
+
+		expect(results.map((r) => [r.callbackStatus, r.state])).toEqual(ids.map(() => [200, 'signed']));
+		expect(receiver.received.map((r) => r.url).sort()).toEqual(ids.map((_, i) => `/hooks/${i}`).sort());
+	});
+
+	it('and Node warns of no listener leak (in a process of its own: jest does not pass on the process’s warnings)', () => {
+		const script = `
+			const http = require('node:http');
+			const { startSandbox } = require(${JSON.stringify(join(__dirname, '..', 'sandbox', 'server.js'))});
+			(async () => {
+				const receiver = http.createServer((req, res) => { req.resume(); req.on('end', () => setTimeout(() => res.end('ok'), 50)); });
+				await new Promise((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+				const sandbox = await startSandbox({});
+				const ids = Array.from({ length: 50 }, (_, i) => 'sr-burst-' + i);
+				for (const id of ids) sandbox.addSignatureRequest({ signatureRequestId: id, sendInfoURL: 'http://127.0.0.1:' + receiver.address().port + '/' + id });
+				const results = await Promise.all(ids.map((id) => sandbox.sign(id)));
+				console.log(JSON.stringify(results.map((r) => r.callbackStatus)));
+				await sandbox.stop();
+				receiver.close();
+			})();`;
+		const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 30_000 });
+
+		expect(child.status).toBe(0);
+		expect(JSON.parse(child.stdout)).toEqual(Array.from({ length: 50 }, () => 200));
+		expect(child.stderr).not.toMatch(/MaxListenersExceededWarning/);
 	});
 });
 
