@@ -5,8 +5,12 @@
 /*
  * npm run dev: the package in a real n8n, ready to click through.
  *
- *   node scripts/dev.js [--version 1|2] [--port 5678] [--host 127.0.0.1] [--sandbox-port 8787] [--no-auto-sign]
+ *   node scripts/dev.js [--version 1|2] [--queue] [--port 5678] [--host 127.0.0.1] [--sandbox-port 8787] [--no-auto-sign]
  *                       [--dialect wiki|connector]
+ *
+ * --queue runs n8n 2.x in queue mode instead (scripts/lib/n8n/queue.js): PostgreSQL 15 and Redis from Debian's
+ * packages, the main (editor and REST API on --port), two workers and a webhook processor (on --port + 1 when free),
+ * each with the package installed, all in a temporary folder that Ctrl-C deletes. It prints which process serves what.
  *
  * Builds and packs the package, installs the tarball into a fresh user folder (.e2e/dev-<version>, reset on every
  * run) the way Settings → Community Nodes does, starts the OKdokument sandbox in this process, imports the credential
@@ -29,6 +33,9 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const lib = require('./lib/n8n');
+const { REDIS, POSTGRES, ensureDebianPackages } = require('./lib/debian-packages');
+const { isPortFree } = require('./lib/n8n/processes');
+const { onInterrupt, isInterrupted } = require('./lib/n8n/shutdown');
 const { startSandbox, demoSignatureRequests, DEFAULT_API_KEY } = require('../sandbox/server');
 
 const REPO = path.resolve(__dirname, '..');
@@ -39,9 +46,10 @@ const AUTO_SIGN_DELAY_MS = 5000;
 const TRIGGER_EXAMPLE_ID = 'exSignedTrigger';
 const TRIGGER_DEMO_REQUEST = 'sr-trigger-demo';
 
-const USAGE = `Usage: node scripts/dev.js [--version 1|2] [--port 5678] [--host 127.0.0.1] [--sandbox-port 8787] [--no-auto-sign]
+const USAGE = `Usage: node scripts/dev.js [--version 1|2] [--queue] [--port 5678] [--host 127.0.0.1] [--sandbox-port 8787] [--no-auto-sign]
                            [--dialect wiki|connector]
   --version       n8n 1 (1.123.81, default) or 2 (2.41.1)
+  --queue         n8n 2.41.1 in queue mode: Postgres, Redis, the main, two workers, a webhook processor
   --port, --host  where n8n listens (default 127.0.0.1:5678)
   --sandbox-port  where the OKdokument sandbox listens (default 8787; a free port if that one is taken)
   --no-auto-sign  do not sign for you: open the printed signing page and click Sign or Cancel
@@ -49,11 +57,12 @@ const USAGE = `Usage: node scripts/dev.js [--version 1|2] [--port 5678] [--host 
 
 /**
  * @param {string[]} argv
- * @returns {{ version: string, port: number, host: string, sandboxPort: number, autoSign: boolean, dialect: import('../sandbox/server').Dialect }}
+ * @returns {{ version: string, queue: boolean, port: number, host: string, sandboxPort: number, autoSign: boolean, dialect: import('../sandbox/server').Dialect }}
  */
 function parseArgs(argv) {
 	/** @type {ReturnType<typeof parseArgs>} */
-	const options = { version: '1', port: 5678, host: '127.0.0.1', sandboxPort: 8787, autoSign: true, dialect: 'wiki' };
+	const options = { version: '1', queue: false, port: 5678, host: '127.0.0.1', sandboxPort: 8787, autoSign: true, dialect: 'wiki' };
+	let versionGiven = false;
 	for (let i = 0; i < argv.length; i++) {
 		const [flag, inline] = argv[i].split(/=(.*)/s);
 		if (flag === '-h' || flag === '--help') {
@@ -64,15 +73,26 @@ function parseArgs(argv) {
 			options.autoSign = false;
 			continue;
 		}
+		if (flag === '--queue') {
+			options.queue = true;
+			continue;
+		}
 		const value = inline ?? argv[++i];
 		const number = Number(value);
 		if (value === undefined) fail(`Missing value for ${flag}`);
-		else if ((flag === '--version' || flag === '-v') && (value === '1' || value === '2')) options.version = value;
+		else if ((flag === '--version' || flag === '-v') && (value === '1' || value === '2')) {
+			options.version = value;
+			versionGiven = true;
+		}
 		else if (flag === '--host') options.host = value;
 		else if (flag === '--port' && Number.isInteger(number) && number > 0 && number < 65536) options.port = number;
 		else if (flag === '--sandbox-port' && Number.isInteger(number) && number >= 0 && number < 65536) options.sandboxPort = number;
 		else if (flag === '--dialect' && (value === 'wiki' || value === 'connector')) options.dialect = value;
 		else fail(`Bad argument: ${argv[i]}${inline === undefined ? ` ${value}` : ''}`);
+	}
+	if (options.queue) {
+		if (versionGiven && options.version !== '2') fail('--queue runs n8n 2.x (queue mode is set up for 2.41.1 only)');
+		options.version = '2';
 	}
 	return options;
 }
@@ -174,7 +194,7 @@ async function activateTriggerExample(n8n, sandbox, examples) {
 		step(`could not activate "${workflow.name}": ${error instanceof Error ? error.message : String(error)}`);
 		return undefined;
 	}
-	const url = `${n8n.url}/webhook/${trigger.webhookId}/okdokument`;
+	const url = `${n8n.webhookUrl}/webhook/${trigger.webhookId}/okdokument`;
 	try {
 		await n8n.waitForWebhook(`${trigger.webhookId}/okdokument`);
 	} catch (error) {
@@ -187,14 +207,89 @@ async function activateTriggerExample(n8n, sandbox, examples) {
 	return url;
 }
 
+/**
+ * @typedef {object} DevN8n  the n8n `npm run dev` runs: one process, or queue mode
+ * @property {import('./lib/n8n').Instance} instance  where the CLI imports (the only one, or the main's)
+ * @property {string} description   for the start-up line
+ * @property {() => Promise<import('./lib/n8n').RunningN8n>} start
+ * @property {() => Promise<void>} stop   everything it started (in queue mode also Postgres, Redis and the folder)
+ * @property {(n8n: import('./lib/n8n').RunningN8n) => string[]} serves  which process serves what, for the summary
+ */
+
+/**
+ * One n8n process with SQLite, its user folder .e2e/dev-<version> (reset on every run).
+ * @param {ReturnType<typeof parseArgs>} options
+ * @param {string} tarball
+ * @returns {Promise<DevN8n>}
+ */
+async function singleProcess(options, tarball) {
+	const instance = await lib.createInstance({
+		version: options.version,
+		root: path.join(REPO, '.e2e'),
+		userFolder: path.join(REPO, '.e2e', `dev-${options.version}`),
+		reset: true,
+	});
+	step(`fresh user folder ${instance.userFolder} (linked from ${path.relative(REPO, instance.requestedFolder)}), n8n ${instance.n8nVersion}`);
+	const installed = await lib.installPackage(instance, tarball);
+	step(`installed as a community package: ${installed.nodeTypes.join(', ')}`);
+	/** @type {import('./lib/n8n').RunningN8n | undefined} */
+	let n8n;
+	return {
+		instance,
+		description: `n8n ${instance.n8nVersion} on ${options.host}:${options.port} (log: ${path.join(instance.userFolder, 'n8n.log')})`,
+		start: async () => {
+			n8n = await lib.startN8n(instance, { port: options.port, host: options.host });
+			return n8n;
+		},
+		stop: async () => n8n?.stop(),
+		serves: () => [],
+	};
+}
+
+/**
+ * n8n 2.x in queue mode: Postgres, Redis, the main on --port, two workers, a webhook processor on --port + 1 (or a
+ * free port), everything in a temporary folder.
+ * @param {ReturnType<typeof parseArgs>} options
+ * @param {string} tarball
+ * @returns {Promise<DevN8n>}
+ */
+async function queueMode(options, tarball) {
+	await ensureDebianPackages({ needed: [REDIS, POSTGRES] }, step);
+	const webhookPort = (await isPortFree(options.port + 1, options.host)) ? options.port + 1 : undefined;
+	const queue = await lib.createQueue({ host: options.host, mainPort: options.port, webhookPort });
+	step(`queue mode: PostgreSQL 15 on ${queue.postgres.host}:${queue.postgres.port}, Redis on ${queue.redis.host}:${queue.redis.port}; folders in ${queue.folder}`);
+	await queue.installPackage(tarball);
+	step(`installed as a community package into ${queue.processes.map((p) => p.name).join(', ')}`);
+	return {
+		instance: queue.main,
+		description: `n8n ${queue.n8nVersion} in queue mode: the main, ${queue.processes.filter((p) => p.role === 'worker').length} workers and a webhook processor`,
+		start: () => queue.start(),
+		stop: () => queue.stop(),
+		serves: (n8n) => {
+			const processes = /** @type {import('./lib/n8n').RunningQueue} */ (n8n).processes();
+			const log = (/** @type {string} */ name) => processes.find((p) => p.name === name)?.logFile;
+			const workers = processes.filter((p) => p.role === 'worker');
+			return [
+				'  Queue mode, who serves what:',
+				`    main        ${n8n.url}  the editor and REST API, activations; no production webhooks (log ${log('main')})`,
+				`    webhook     ${n8n.webhookUrl}  /webhook/… and /webhook-waiting/…: WEBHOOK_URL, where OKdokument calls back (log ${log('webhook')})`,
+				...workers.map((w) => `    ${w.name.padEnd(11)} pid ${w.pid}  runs the executions (log ${w.logFile})`),
+				`    Postgres    ${queue.postgres.host}:${queue.postgres.port}, database ${queue.postgres.database}, user ${queue.postgres.user} (psql -h ${queue.postgres.host} -p ${queue.postgres.port} -U ${queue.postgres.user} ${queue.postgres.database})`,
+				`    Redis       ${queue.redis.host}:${queue.redis.port} (the queue)`,
+				'',
+			];
+		},
+	};
+}
+
 async function main() {
 	const options = parseArgs(process.argv.slice(2));
 	const started = Date.now();
 
 	/** @type {import('../sandbox/server').Sandbox | undefined} */
 	let sandbox;
-	/** @type {import('./lib/n8n').RunningN8n | undefined} */
-	let n8n;
+	/** @type {DevN8n | undefined} */
+	let target;
 	/** @type {(() => void) | undefined} */
 	let stopWatching;
 	let stopping = false;
@@ -204,9 +299,9 @@ async function main() {
 		stopping = true;
 		step(`${why}: stopping…`);
 		stopWatching?.();
-		if (n8n) {
-			await n8n.stop();
-			step('n8n stopped');
+		if (target) {
+			await target.stop();
+			step(options.queue ? 'n8n, Redis and Postgres stopped, their folder deleted' : 'n8n stopped');
 		}
 		if (sandbox) {
 			await sandbox.stop();
@@ -214,23 +309,14 @@ async function main() {
 		}
 		process.exit(code);
 	};
-	process.on('SIGINT', () => void shutdown('SIGINT', 0));
-	process.on('SIGTERM', () => void shutdown('SIGTERM', 0));
+	onInterrupt(() => shutdown('interrupted', 0));
 
-	step(`n8n ${options.version === '1' ? '1.x' : '2.x'}: building and packing the package…`);
+	step(`n8n ${options.version === '1' ? '1.x' : '2.x'}${options.queue ? ' in queue mode' : ''}: building and packing the package…`);
 	const tarball = await lib.packTarball({ repoDir: REPO, outDir: path.join(REPO, '.e2e', 'pack') });
 	step(`packed ${path.relative(REPO, tarball)}`);
 
-	const instance = await lib.createInstance({
-		version: options.version,
-		root: path.join(REPO, '.e2e'),
-		userFolder: path.join(REPO, '.e2e', `dev-${options.version}`),
-		reset: true,
-	});
-	step(`fresh user folder ${instance.userFolder} (linked from ${path.relative(REPO, instance.requestedFolder)}), n8n ${instance.n8nVersion}`);
-
-	const installed = await lib.installPackage(instance, tarball);
-	step(`installed as a community package: ${installed.nodeTypes.join(', ')}`);
+	target = options.queue ? await queueMode(options, tarball) : await singleProcess(options, tarball);
+	const { instance } = target;
 
 	/** @type {import('../sandbox/server').SandboxOptions} */
 	const sandboxOptions = {
@@ -262,23 +348,24 @@ async function main() {
 	await lib.importWorkflows(instance, examples);
 	step(`imported ${examples.length} workflows`);
 
-	step(`starting n8n ${instance.n8nVersion} on ${options.host}:${options.port} (log: ${path.join(instance.userFolder, 'n8n.log')})…`);
-	n8n = await lib.startN8n(instance, { port: options.port, host: options.host });
+	step(`starting ${target.description}…`);
+	const n8n = await target.start();
 	const triggerUrl = await activateTriggerExample(n8n, sandbox, examples);
-	stopWatching = watchForSigning(sandbox, n8n.url, options.autoSign);
+	stopWatching = watchForSigning(sandbox, n8n.webhookUrl, options.autoSign);
 	n8n.exited.then(({ code, signal }) => {
-		if (!stopping) void shutdown(`n8n exited on its own (${code ?? signal}); see ${n8n?.logFile}`, 1);
+		if (!stopping && !isInterrupted()) void shutdown(`n8n exited on its own (${code ?? signal}); see ${n8n.logFile}`, 1);
 	});
 
 	const url = n8n.url;
 	const lines = [
 		'',
-		`  n8n ${instance.n8nVersion} with n8n-nodes-okdokument is ready (${lib.formatDuration(Date.now() - started)}).`,
+		`  n8n ${instance.n8nVersion}${options.queue ? ' in queue mode' : ''} with n8n-nodes-okdokument is ready (${lib.formatDuration(Date.now() - started)}).`,
 		'',
 		`  Open      ${url}`,
 		`  E-mail    ${n8n.owner.email}`,
 		`  Password  ${n8n.owner.password}`,
 		'',
+		...target.serves(n8n),
 		'  Then open one of the example workflows and click "Execute workflow":',
 		...examples.map((w) => `    ${`${url}/workflow/${w.id}`.padEnd(46)} ${w.name}`),
 		'',
@@ -292,7 +379,7 @@ async function main() {
 					`    ${sandbox.url}/openDocument/${TRIGGER_DEMO_REQUEST}`,
 				]
 			: []),
-		'  Ctrl-C stops n8n and the sandbox.',
+		`  Ctrl-C stops ${options.queue ? 'every process, Postgres, Redis' : 'n8n'} and the sandbox.`,
 		'',
 	];
 	process.stdout.write(`${lines.join('\n')}\n`);

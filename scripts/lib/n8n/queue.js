@@ -83,12 +83,13 @@ const WORKER_CONCURRENCY = 10;
  */
 
 /**
- * @param {{ version?: string, workers?: number, tmpRoot?: string, env?: Record<string, string> }} [options]
- *   env: extra variables for every n8n process
+ * @param {{ version?: string, workers?: number, tmpRoot?: string, env?: Record<string, string>, host?: string, mainPort?: number, webhookPort?: number }} [options]
+ *   env: extra variables for every n8n process; host: where the main and the webhook processor listen (default
+ *   127.0.0.1); mainPort, webhookPort: their ports (default: free ones)
  * @returns {Promise<Queue>}
  */
 async function createQueue(options = {}) {
-	const { version = '2', workers = 2 } = options;
+	const { version = '2', workers = 2, host = HOST } = options;
 	if (String(version) !== '2') throw new Error('queue mode is set up for n8n 2.x only');
 	const folder = fs.mkdtempSync(path.join(options.tmpRoot ?? os.tmpdir(), 'okdokument-queue-'));
 	// Others may pass through it (the postgres user, to its own folder), not list or read it.
@@ -134,8 +135,8 @@ async function createQueue(options = {}) {
 		postgres = await startPostgres({ dir: path.join(folder, 'postgres') });
 		fs.mkdirSync(path.join(folder, 'redis'));
 		redis = await startRedis({ dir: path.join(folder, 'redis') });
-		const webhookPort = await freePort(HOST);
-		const webhookUrl = `http://${HOST}:${webhookPort}`;
+		const webhookPort = options.webhookPort ?? (await freePort(host));
+		const webhookUrl = `http://${host}:${webhookPort}`;
 		const shared = {
 			EXECUTIONS_MODE: 'queue',
 			...postgres.n8nEnv,
@@ -151,7 +152,7 @@ async function createQueue(options = {}) {
 		};
 		/** @type {{ name: string, role: Role, port: number }[]} */
 		const layout = [
-			{ name: 'main', role: 'main', port: await freePort(HOST) },
+			{ name: 'main', role: 'main', port: options.mainPort ?? (await freePort(host)) },
 			...(await Promise.all(
 				Array.from({ length: workers }, async (_, i) => ({ name: `worker-${i + 1}`, role: /** @type {Role} */ ('worker'), port: await freePort(HOST) })),
 			)),
@@ -161,7 +162,8 @@ async function createQueue(options = {}) {
 		const processes = [];
 		for (const { name, role, port } of layout) {
 			const instance = await createInstance({ version, root: folder, userFolder: path.join(folder, name), env: shared });
-			processes.push({ name, role, instance, url: `http://${HOST}:${port}`, pid: undefined, running: false, logFile: path.join(instance.userFolder, 'n8n.log') });
+			const listen = role === 'worker' ? HOST : host;
+			processes.push({ name, role, instance, url: `http://${listen}:${port}`, pid: undefined, running: false, logFile: path.join(instance.userFolder, 'n8n.log') });
 		}
 		const byName = (/** @type {string} */ name) => {
 			const found = processes.find((p) => p.name === name);
@@ -179,7 +181,7 @@ async function createQueue(options = {}) {
 			const env =
 				p.role === 'worker'
 					? { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: port, N8N_WORKER_SERVER_ADDRESS: HOST }
-					: { N8N_PORT: port, N8N_LISTEN_ADDRESS: HOST };
+					: { N8N_PORT: port, N8N_LISTEN_ADDRESS: host };
 			const args = p.role === 'worker' ? ['worker', `--concurrency=${WORKER_CONCURRENCY}`] : ['webhook'];
 			const child = spawnN8n(p.instance, args, { env });
 			started.set(p.name, child);
@@ -203,7 +205,7 @@ async function createQueue(options = {}) {
 			if (runningQueue) return runningQueue;
 			mainN8n = await startN8n(main.instance, {
 				port: Number(new URL(main.url).port),
-				host: HOST,
+				host,
 				env: { WEBHOOK_URL: shared.WEBHOOK_URL, N8N_DISABLE_PRODUCTION_MAIN_PROCESS: 'true' },
 				onResponse: startOptions.onResponse,
 			});
