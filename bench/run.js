@@ -30,6 +30,7 @@ const path = require('node:path');
 
 const { ensureRuntime } = require('../scripts/n8n-runtime');
 const { report } = require('./lib/report');
+const { withKeptSections } = require('./lib/results-section');
 
 const REPO = path.resolve(__dirname, '..');
 const OUT = path.join(__dirname, 'out');
@@ -258,7 +259,7 @@ async function main() {
 	fs.writeFileSync(path.join(OUT, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
 	const { table, markdown } = report(results);
 	process.stdout.write(`\n${table}\n`);
-	fs.writeFileSync(options.out, markdown);
+	fs.writeFileSync(options.out, withKeptSections(options.out, markdown));
 	log(`wrote ${path.relative(REPO, options.out)} and bench/out/results.json in ${Math.round(results.durationSeconds)} s`);
 }
 

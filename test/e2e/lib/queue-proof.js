@@ -83,4 +83,4 @@ async function proveRanOnWorkers(n8n, sinceId) {
 	return lines.join('\n');
 }
 
-module.exports = { latestExecutionId, proveRanOnWorkers };
+module.exports = { latestExecutionId, proveRanOnWorkers, jobProblem };
