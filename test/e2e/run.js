@@ -36,6 +36,7 @@
  * User folders of passing versions are deleted (kept with --keep, always kept on failure).
  */
 
+const assert = require('node:assert/strict');
 const path = require('node:path');
 
 const lib = require('../../scripts/lib/n8n');
@@ -210,6 +211,12 @@ async function runTarget({ version, mode }, tarball, options) {
 		await sandbox.stop();
 		const kept = await topology?.dispose(suite.failed > 0 || options.keep);
 		if (kept) say(`  kept: ${kept}`);
+		const { leftovers } = topology ?? {};
+		if (leftovers && !kept) {
+			await suite.run(`${topology?.label} stopped cleanly: no process, port or folder of it left`, async () => {
+				assert.deepEqual(await leftovers(), [], 'left behind');
+			});
+		}
 		suite.crashes = ctx?.crashes ?? [];
 		const note = suite.crashes.length > 0 ? `; n8n crashed: ${suite.crashes.join(', ')}` : '';
 		say(`${suite.label}: ${suite.passed} passed, ${suite.failed} failed (${lib.formatDuration(Date.now() - started)})${note}`);
@@ -300,8 +307,11 @@ async function main() {
 	process.exitCode = failed === 0 ? 0 : 1;
 }
 
-main().catch((error) => {
-	process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
-	say('e2e: 0 passed, 1 failed');
-	process.exitCode = 1;
-});
+main()
+	.catch((error) => {
+		process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+		say('e2e: 0 passed, 1 failed');
+		process.exitCode = 1;
+	})
+	// Exit even if something we started is still running (its pipes would keep us alive): the exit hooks kill it.
+	.finally(() => process.exit());

@@ -12,6 +12,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const lib = require('../../../scripts/lib/n8n');
+const { isPortFree } = require('../../../scripts/lib/n8n/processes');
 const { createQueue } = require('../../../scripts/lib/n8n/queue');
 const { REPO } = require('./fixtures');
 
@@ -34,6 +35,7 @@ const { REPO } = require('./fixtures');
  *   and returns what they logged
  * @property {() => Promise<{ name: string, bytes: Buffer }[]>} storedData  what n8n stored: the SQLite files, or pg_dump
  * @property {(keep: boolean) => Promise<string | undefined>} dispose  deletes everything unless kept; says where it is kept
+ * @property {() => Promise<string[]>} [leftovers]  after dispose: every process, port or folder it left behind
  */
 
 /**
@@ -104,6 +106,16 @@ async function queueMode({ env, withoutPackage }) {
 		throw new Error(`--queue-without-package: no process "${unknown.join(', ')}" (there are ${names.join(', ')})`);
 	}
 	const { runtime } = queue.main;
+	/** Every process and port the queue had, noted before it is stopped. @type {{ pids: Map<number, string>, ports: Map<number, string> }} */
+	const had = { pids: new Map(), ports: new Map() };
+	const note = () => {
+		had.pids.set(queue.postgres.pid, 'postgres').set(queue.redis.pid(), 'redis-server');
+		had.ports.set(queue.postgres.port, 'postgres').set(queue.redis.port, 'redis');
+		for (const p of queue.processes) {
+			if (p.pid !== undefined) had.pids.set(p.pid, `n8n ${p.name}`);
+			had.ports.set(Number(new URL(p.url).port), `n8n ${p.name}`);
+		}
+	};
 	return {
 		kind: 'queue',
 		label: `n8n ${queue.n8nVersion}, queue mode`,
@@ -116,7 +128,11 @@ async function queueMode({ env, withoutPackage }) {
 			const installed = await queue.installPackage(tarball, { skip: withoutPackage });
 			return Object.entries(installed).map(([name, result]) => ({ name, installed: result }));
 		},
-		start: (onResponse) => queue.start({ onResponse }),
+		start: async (onResponse) => {
+			const n8n = await queue.start({ onResponse });
+			note();
+			return n8n;
+		},
 		restart: async () => {
 			throw new Error('restartN8n is for one n8n process; queue mode restarts single processes (queue.restart)');
 		},
@@ -126,8 +142,26 @@ async function queueMode({ env, withoutPackage }) {
 		},
 		storedData: async () => [{ name: `pg_dump of database "${queue.postgres.database}"`, bytes: Buffer.from(await queue.postgres.dump(), 'utf8') }],
 		dispose: async (keep) => {
+			note();
 			await queue.stop({ keepFolder: keep });
 			return keep ? queue.folder : undefined;
+		},
+		leftovers: async () => {
+			const alive = [...had.pids].filter(([pid]) => {
+				try {
+					process.kill(pid, 0);
+					return true;
+				} catch {
+					return false;
+				}
+			});
+			const taken = [];
+			for (const [port, what] of had.ports) if (!(await isPortFree(port, '127.0.0.1'))) taken.push(`port ${port} (${what})`);
+			return [
+				...alive.map(([pid, what]) => `process ${pid} (${what})`),
+				...taken,
+				...(fs.existsSync(queue.folder) ? [`folder ${queue.folder}`] : []),
+			];
 		},
 	};
 }
