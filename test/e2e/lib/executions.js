@@ -22,9 +22,20 @@ function executionProblem(execution) {
 }
 
 /**
- * Polls an execution until n8n has finished it (any state but new, running, waiting) and stored what it finished
- * with. While n8n 1.x resumes an execution, a read can already say "success" with the data of the resume's start
- * (the waiting node still on the stack, the later nodes missing); a finished successful run has an empty stack.
+ * Whether a stored execution is finished, its data included. n8n 1.123 on SQLite (its default pool size 0) stores an
+ * execution's status and its data in two writes outside a transaction (ExecutionRepository.updateExistingExecution):
+ * between them a resumed execution reads as "success" with the data it had while waiting, whose execution stack
+ * still holds the node to resume. A successful run ends with an empty stack.
+ * @param {StoredExecution} execution
+ */
+function isFinished(execution) {
+	if (lib.UNFINISHED_EXECUTION_STATES.includes(execution.status)) return false;
+	const stack = execution.data?.executionData?.nodeExecutionStack;
+	return execution.status !== 'success' || !Array.isArray(stack) || stack.length === 0;
+}
+
+/**
+ * Polls an execution until n8n has finished it (any state but new, running, waiting) and stored its final data.
  * @param {RunningN8n} n8n
  * @param {string} executionId
  * @returns {Promise<StoredExecution>}
@@ -36,8 +47,7 @@ async function finishedExecution(n8n, executionId) {
 		`execution ${executionId} to finish`,
 		async () => {
 			last = await n8n.execution(executionId);
-			const midResume = last.status === 'success' && (last.data?.executionData?.nodeExecutionStack?.length ?? 0) > 0;
-			return lib.UNFINISHED_EXECUTION_STATES.includes(last.status) || midResume ? undefined : last;
+			return isFinished(last) ? last : undefined;
 		},
 		{ timeoutMs: EXECUTION_TIMEOUT_MS, describe: () => (last ? executionProblem(last) : 'nothing') },
 	);
