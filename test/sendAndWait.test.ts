@@ -401,7 +401,13 @@ describe('Send and Wait for Signature: what resumes it, and what does not', () =
 	});
 
 	it.each<[string, (url: URL) => void]>([
-		['an altered signature', (url) => url.searchParams.set('signature', `${url.searchParams.get('signature')!.slice(0, -1)}0`)],
+		[
+			'an altered signature',
+			(url) => {
+				const signature = url.searchParams.get('signature')!;
+				url.searchParams.set('signature', `${signature.slice(0, -1)}${signature.endsWith('0') ? '1' : '0'}`);
+			},
+		],
 		['another document in an otherwise signed URL', (url) => url.searchParams.set('documentId', 'doc-other')],
 		['no signature', (url) => url.searchParams.delete('signature')],
 	])('a URL with %s gets 401 from n8n before the node runs', async (_case, alter) => {

@@ -1,7 +1,7 @@
 import type { IBinaryData, IDataObject, INode } from 'n8n-workflow';
 import { jsonParse, NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { errorFromResponse } from '../../helpers/errors';
+import { errorFromResponse, toNodeError } from '../../helpers/errors';
 import type { DownloadedFile, OkDokumentContext } from '../../transport';
 import { okDokumentApiRequest, okDokumentApiRequestList, okDokumentDownload } from '../../transport';
 import { documentNotFoundHints, documentPath } from './fields';
@@ -116,7 +116,7 @@ export async function findDocumentMetadata(
 		return await getDocumentMetadata.call(this, documentId, itemIndex);
 	} catch (error) {
 		if (error instanceof NodeApiError && error.httpCode === '404') return undefined;
-		throw error;
+		throw toNodeError(this.getNode(), error, itemIndex);
 	}
 }
 
