@@ -5,16 +5,26 @@ import { resolveCredentialTestRequest, testCredential } from './harness';
 const sandbox = useSandbox();
 
 describe('OKdokument API credential', () => {
-	it('declares the public contract: type name, property names, header authentication', () => {
+	it('declares the public contract: type name and property names', () => {
 		const credential = new OkDokumentApi();
 		expect(credential.name).toBe('okDokumentApi');
 		expect(credential.displayName).toBe('OKdokument API');
 		expect(credential.properties.map((property) => property.name)).toEqual(['apiKey', 'environment', 'baseUrl']);
 		expect(credential.properties[0].typeOptions).toEqual({ password: true });
-		expect(credential.authenticate).toEqual({
-			type: 'generic',
-			properties: { headers: { 'x-api-key': '={{$credentials.apiKey}}' } },
-		});
+	});
+
+	it('authenticates with the key as it is in x-api-key, keeping the request’s other headers', async () => {
+		const { authenticate } = new OkDokumentApi();
+		if (typeof authenticate !== 'function') throw new Error('authenticate is not a function');
+		const request = { url: '/JSON/counter', method: 'GET' as const, headers: { accept: 'application/json' } };
+
+		const authenticated = await authenticate({ apiKey: API_KEY, environment: 'production' }, request);
+
+		expect(authenticated).toEqual({ ...request, headers: { accept: 'application/json', 'x-api-key': API_KEY } });
+		// The key does not stay behind in the options the node keeps for a retry.
+		expect(request.headers).toEqual({ accept: 'application/json' });
+		// As n8n's generic `={{$credentials.apiKey}}` resolved it: an empty header when there is no key.
+		expect((await authenticate({ environment: 'production' }, { url: '/' })).headers).toEqual({ 'x-api-key': '' });
 	});
 
 	it('test passes for a good key, reading the usage counter with it', async () => {
