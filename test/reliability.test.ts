@@ -3,7 +3,7 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { OkDokumentApi } from '../credentials/OkDokumentApi.credentials';
 import { OkDokument } from '../nodes/OkDokument/OkDokument.node';
 import { runNode } from './harness';
-import { jsonOf, KNOWN_ID, pairedOf, runUpdate, sandboxCredential, useSandbox } from './support/okdokument';
+import { jsonOf, KNOWN_ID, OTHER_ID, pairedOf, runUpdate, sandboxCredential, useSandbox } from './support/okdokument';
 
 const sandbox = useSandbox();
 
@@ -200,5 +200,61 @@ describe('requests in parallel', () => {
 			ids.slice(0, 2),
 		);
 		expect(jsonOf(result).map((json) => json.result)).toEqual(ids);
+	});
+});
+
+describe('options are read for each item when they are expressions, once when they are not', () => {
+	const idsOf = (requests: typeof sandbox.requests) =>
+		requests.map((request) => (request.body as IDataObject).signatureRequestId);
+	const twoItems = async (items: IDataObject[], options: INodeParameters) =>
+		await runUpdate({
+			credential: sandboxCredential(sandbox),
+			items,
+			parameters: { signatureRequestId: '={{ $json.id }}', resultUrl: 'https://example.com/', options },
+			onError: 'continueErrorOutput',
+		});
+
+	it('each item retries as its own Max Attempts expression says, with the fixed Retry Delay', async () => {
+		sandbox.setFault({ type: 'status', status: 503 });
+		const result = await twoItems(
+			[
+				{ id: KNOWN_ID, attempts: 2 },
+				{ id: OTHER_ID, attempts: 4 },
+			],
+			{ concurrency: 1, retryDelay: 1, maxAttempts: '={{ $json.attempts }}' },
+		);
+
+		expect(idsOf(sandbox.requests)).toEqual([KNOWN_ID, KNOWN_ID, OTHER_ID, OTHER_ID, OTHER_ID, OTHER_ID]);
+		expect(jsonOf(result, 1).map((json) => json.error)).toEqual([
+			'OKdokument failed to process the request (HTTP 503: err.internal) (after 2 attempts)',
+			'OKdokument failed to process the request (HTTP 503: err.internal) (after 4 attempts)',
+		]);
+	});
+
+	it('each item waits as long as its own Timeout expression says', async () => {
+		sandbox.setFault({ type: 'delay', ms: 600 });
+		const result = await twoItems(
+			[
+				{ id: KNOWN_ID, timeout: 200 },
+				{ id: OTHER_ID, timeout: 5000 },
+			],
+			{ concurrency: 1, retry: false, timeout: '={{ $json.timeout }}' },
+		);
+
+		expect(jsonOf(result, 1).map((json) => json.error)).toEqual([
+			`Could not reach OKdokument at ${sandbox.url}: no answer came within 200 ms`,
+		]);
+		expect(jsonOf(result, 0).map((json) => json.result)).toEqual([OTHER_ID]);
+	});
+
+	it('fixed options apply to every item, not only to the one that read them', async () => {
+		sandbox.setFault({ type: 'status', status: 503 });
+		const result = await twoItems([{ id: KNOWN_ID }, { id: OTHER_ID }], { concurrency: 1, retryDelay: 1, maxAttempts: 2 });
+
+		expect(idsOf(sandbox.requests)).toEqual([KNOWN_ID, KNOWN_ID, OTHER_ID, OTHER_ID]);
+		expect(jsonOf(result, 1).map((json) => json.error)).toEqual([
+			'OKdokument failed to process the request (HTTP 503: err.internal) (after 2 attempts)',
+			'OKdokument failed to process the request (HTTP 503: err.internal) (after 2 attempts)',
+		]);
 	});
 });

@@ -71,6 +71,8 @@ interface Connection {
 	 * which otherwise reads (decrypts, resolves) the credential again for every request.
 	 */
 	credentials: ICredentialsDecrypted;
+	/** The node's Options, read once, when none of them is an expression; else undefined. */
+	fixedSettings?: RequestSettings;
 }
 
 interface RequestSettings {
@@ -135,6 +137,7 @@ async function openConnection(this: OkDokumentContext): Promise<Connection> {
 			type: CREDENTIAL_TYPE,
 			data: credentials,
 		},
+		fixedSettings: readFixedSettings(this),
 	};
 }
 
@@ -150,7 +153,7 @@ function getConnection(this: OkDokumentContext): Promise<Connection> {
 /** The action node's Options for this item; the trigger uses the defaults. */
 function readSettings(context: OkDokumentContext, itemIndex: number): RequestSettings {
 	const option = (name: string, fallback: number | boolean) =>
-		'getInputData' in context
+		isActionNode(context)
 			? context.getNodeParameter(`options.${name}`, itemIndex, fallback)
 			: fallback;
 	return {
@@ -161,6 +164,32 @@ function readSettings(context: OkDokumentContext, itemIndex: number): RequestSet
 			firstDelayMs: Math.max(0, Number(option('retryDelay', DEFAULT_RETRY_DELAY_MS))),
 		},
 	};
+}
+
+function isActionNode(context: OkDokumentContext): context is IExecuteFunctions {
+	return 'getInputData' in context;
+}
+
+/** n8n's own test: a parameter value is an expression when it is a string starting with "=". */
+function isExpression(value: unknown): boolean {
+	return typeof value === 'string' && value.startsWith('=');
+}
+
+/**
+ * Options without an expression cannot differ between items, so they are read once for the
+ * run instead of once per request (each read resolves and validates the value again).
+ * Undefined when any option is an expression: those are read for each item's requests.
+ */
+function readFixedSettings(context: OkDokumentContext): RequestSettings | undefined {
+	if (!isActionNode(context)) return readSettings(context, 0);
+	try {
+		const raw = context.getNodeParameter('options', 0, {}, { rawExpressions: true });
+		if (raw === null || typeof raw !== 'object' || Object.values(raw).some(isExpression)) return undefined;
+		return readSettings(context, 0);
+	} catch {
+		// Whatever failed fails again, and for its own item, when the item reads its options.
+		return undefined;
+	}
 }
 
 function header(headers: Record<string, unknown>, name: string): string | undefined {
@@ -266,7 +295,7 @@ async function send<T>(
 	read: AnswerReader<T>,
 ): Promise<T> {
 	const connection = await getConnection.call(this);
-	const settings = readSettings(this, itemIndex);
+	const settings = connection.fixedSettings ?? readSettings(this, itemIndex);
 	const abortSignal = 'getExecutionCancelSignal' in this ? this.getExecutionCancelSignal?.() : undefined;
 	const options: IHttpRequestOptions = {
 		method: request.method,
