@@ -37,7 +37,8 @@ describe('bad input is refused before anything is sent, naming the field and the
 	])('refuses %s', async (_case, second, message) => {
 		const result = await runWithSecondItem(second);
 
-		expect(result.error).toMatchObject({ name: 'NodeOperationError', message, context: { itemIndex: 1 } });
+		// n8n shows and stores the failure under the node that raised it.
+		expect(result.error).toMatchObject({ name: 'NodeOperationError', message, context: { itemIndex: 1 }, node: { name: 'OKdokument' } });
 		expect(result.error?.description).toEqual(expect.any(String));
 		// Item 0 went out; item 1 never reached OKdokument.
 		expect(sandbox.requests.map((request) => (request.body as { signatureRequestId: string }).signatureRequestId)).toEqual([KNOWN_ID]);

@@ -21,6 +21,20 @@ export interface FieldRef {
 	label: string;
 }
 
+/**
+ * The field `label` of item `itemIndex`. The node is looked up only when an error names it:
+ * getNode() copies the whole node, which is too much to do for every valid value.
+ */
+export function fieldOf(context: { getNode(): INode }, itemIndex: number, label: string): FieldRef {
+	return {
+		get node() {
+			return context.getNode();
+		},
+		itemIndex,
+		label,
+	};
+}
+
 export function invalidField(field: FieldRef, problem: string, hint: string): NodeOperationError {
 	return new NodeOperationError(
 		field.node,

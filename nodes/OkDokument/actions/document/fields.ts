@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { StatusHints } from '../../helpers/errors';
-import { validateId } from '../../helpers/validation';
+import { fieldOf, validateId } from '../../helpers/validation';
 
 /** The Document ID field of Get, Download and Delete. */
 export const documentIdField: INodeProperties = {
@@ -17,11 +17,10 @@ export const documentIdField: INodeProperties = {
 
 /** Reads and validates the Document ID before anything is sent. */
 export function readDocumentId(context: IExecuteFunctions, itemIndex: number): string {
-	return validateId(context.getNodeParameter('documentId', itemIndex), {
-		node: context.getNode(),
-		itemIndex,
-		label: 'Document ID',
-	});
+	return validateId(
+		context.getNodeParameter('documentId', itemIndex),
+		fieldOf(context, itemIndex, 'Document ID'),
+	);
 }
 
 /** The path of one document under /JSON, with the ID encoded as one path segment. */

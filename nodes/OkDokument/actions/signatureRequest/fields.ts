@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { validateId } from '../../helpers/validation';
+import { fieldOf, validateId } from '../../helpers/validation';
 
 /** The Signature Request ID field of Update and Delete. */
 export const signatureRequestIdField: INodeProperties = {
@@ -16,11 +16,10 @@ export const signatureRequestIdField: INodeProperties = {
 
 /** Reads and validates the Signature Request ID before anything is sent. */
 export function readSignatureRequestId(context: IExecuteFunctions, itemIndex: number): string {
-	return validateId(context.getNodeParameter('signatureRequestId', itemIndex), {
-		node: context.getNode(),
-		itemIndex,
-		label: 'Signature Request ID',
-	});
+	return validateId(
+		context.getNodeParameter('signatureRequestId', itemIndex),
+		fieldOf(context, itemIndex, 'Signature Request ID'),
+	);
 }
 
 /** What OKdokument's 400 means for a call naming a signature request. */

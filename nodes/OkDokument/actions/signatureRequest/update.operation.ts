@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { NodeApiError, NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { toNodeError } from '../../helpers/errors';
-import { validateOptionalHttpUrl } from '../../helpers/validation';
+import { fieldOf, validateOptionalHttpUrl } from '../../helpers/validation';
 import { okDokumentApiRequest } from '../../transport';
 import {
 	readSignatureRequestId,
@@ -83,8 +83,7 @@ export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
-	const node = this.getNode();
-	const field = (label: string) => ({ node, itemIndex, label });
+	const field = (label: string) => fieldOf(this, itemIndex, label);
 
 	const signatureRequestId = readSignatureRequestId(this, itemIndex);
 	const sendInfoURL = validateOptionalHttpUrl(
@@ -97,7 +96,7 @@ export async function execute(
 	);
 	if (sendInfoURL === undefined && resulturl === undefined) {
 		throw new NodeOperationError(
-			node,
+			this.getNode(),
 			`Nothing to update: Send Info URL and Result URL are both empty (item index ${itemIndex})`,
 			{ itemIndex, description: 'Fill in at least one of the two URLs.' },
 		);
