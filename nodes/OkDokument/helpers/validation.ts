@@ -15,7 +15,8 @@ export function findForbiddenCharacter(id: string): string | undefined {
 }
 
 export interface FieldRef {
-	node: INode;
+	/** Or a function that returns it, so that a valid value never copies the node (see fieldOf). */
+	node: INode | (() => INode);
 	itemIndex: number;
 	/** The field's label as the user sees it in the node. */
 	label: string;
@@ -26,18 +27,12 @@ export interface FieldRef {
  * getNode() copies the whole node, which is too much to do for every valid value.
  */
 export function fieldOf(context: { getNode(): INode }, itemIndex: number, label: string): FieldRef {
-	return {
-		get node() {
-			return context.getNode();
-		},
-		itemIndex,
-		label,
-	};
+	return { node: () => context.getNode(), itemIndex, label };
 }
 
 export function invalidField(field: FieldRef, problem: string, hint: string): NodeOperationError {
 	return new NodeOperationError(
-		field.node,
+		typeof field.node === 'function' ? field.node() : field.node,
 		`${field.label} ${problem} (item index ${field.itemIndex})`,
 		{ itemIndex: field.itemIndex, description: hint },
 	);
