@@ -21,7 +21,7 @@ const { idsFor } = require('./lib/contenders');
  * @typedef {object} Config
  * @property {string} n8nDir
  * @property {'vm' | 'legacy'} expressionEngine
- * @property {string} contender  okd-default | okd-<n> | http-request | http-request-header, okd-…@<variant>
+ * @property {string} contender  okd-default | okd-<n> | http-request | http-request-header | floor-helper-5, okd-…@<variant>
  * @property {number} items
  * @property {number} latency
  * @property {string} [packageRoot]
@@ -47,7 +47,10 @@ async function main() {
 			const variant = wanted ? await bench.variant(wanted.name, wanted.packageRoot) : undefined;
 			bench.okd(match[1] === 'default' ? undefined : Number(match[1]), variant);
 		} else if (config.contender.startsWith('http-request')) bench.addHttpRequest(true);
-		else throw new Error(`unknown contender ${config.contender}`);
+		else if (/^floor-(raw|helper)-\d+$/.test(config.contender)) {
+			const [, how, concurrency] = config.contender.split('-');
+			bench.floor(/** @type {'raw' | 'helper'} */ (how), Number(concurrency));
+		} else throw new Error(`unknown contender ${config.contender}`);
 		const contender = bench.contenders[config.contender];
 		if (!contender) throw new Error(`unknown contender ${config.contender}`);
 

@@ -6,15 +6,26 @@
  * `npm run bench`: the OKdokument node against n8n's HTTP Request node and a raw client, in real n8n 2.41.1
  * (its n8n-core, n8n-workflow and n8n-nodes-base, under its Node 24), against the local sandbox with simulated latency.
  *
- *   node bench/run.js [--no-build] [--runs 5] [--items 1000] [--memory-items 10000] [--latency 20]
+ *   node bench/run.js [--no-build] [--runs 5] [--latency 20,150] [--items 1000,300] [--memory-items 10000] [--memory-samples 3]
  *                     [--expression-engine vm|legacy] [--no-memory] [--memory-all] [--load-samples 7]
  *                     [--diagnose] [--compare name=<dir with dist/>]... [--quick] [--out bench/RESULTS.md]
+ *                     [--only okd-default,floor-helper-5] [--cpu-prof]
  *
- *   --diagnose   also run the diagnostic contenders: bench-only nodes that do the least any node does per item in n8n
- *                (floor-raw-5, floor-helper-5), and HTTP Request with the key in a header parameter
+ *   --latency, --items  the throughput settings, paired: by default 1,000 items at 20 ms, then 300 items at 150 ms
+ *                (each its own interleaved run); `--latency 150 --items 300` runs one setting. A list given alone is
+ *                paired with 1000 items or 20 ms.
+ *   --diagnose   also run floor-raw-5, a bench-only node that sends with a raw keep-alive client (what n8n's helper
+ *                costs), and measure floor-helper-5's peak memory. floor-helper-5 and HTTP Request with the key in a
+ *                header parameter always run in the throughput runs: the targets are measured against them.
  *   --compare    another build of the package (a folder holding dist/, e.g. a candidate fix), run in the same process
  *                with the same settings (okd-default@name, okd-<items>@name)
+ *   --memory-samples  peak-memory processes per contender, alternating contenders; the ratio is the median over
+ *                rounds (a single peak moves by ±15 % from one process to the next)
  *   --quick      a smoke test: 200 items, 1 run, 1,000 items for memory
+ *   --only       run only these throughput contenders (comma-separated keys)
+ *   --cpu-prof   write a CPU profile of every measured throughput run to bench/out/profiles and print
+ *                `node bench/profile.js --diff okd-default,floor-helper-5`; the profiler slows every contender, so
+ *                such a run writes bench/out/RESULTS.md, not bench/RESULTS.md (unless --out says otherwise)
  *
  * Steps: prepare the runtime (scripts/n8n-runtime.js), `npm run build`, copy dist/ to bench/out/package (so that a
  * rebuild running elsewhere cannot change what is measured half-way), `npm pack --dry-run --json`, load-time samples
@@ -42,9 +53,14 @@ function parseArgs(/** @type {string[]} */ argv) {
 	const options = {
 		build: true,
 		runs: 5,
-		items: 1000,
+		/** @type {number[] | undefined} */
+		items: undefined,
 		memoryItems: 10_000,
-		latency: 20,
+		memorySamples: 3,
+		/** @type {number[] | undefined} */
+		latency: undefined,
+		/** @type {Array<{ items: number, latency: number }>} */
+		settings: [],
 		expressionEngine: /** @type {'vm' | 'legacy'} */ ('vm'),
 		memory: true,
 		memoryAll: false,
@@ -53,6 +69,10 @@ function parseArgs(/** @type {string[]} */ argv) {
 		/** @type {Array<{ name: string, packageRoot: string }>} */
 		compare: [],
 		out: path.join(__dirname, 'RESULTS.md'),
+		outGiven: false,
+		/** @type {string[] | undefined} */
+		only: undefined,
+		cpuProf: false,
 	};
 	for (let i = 0; i < argv.length; i++) {
 		const [flag, inline] = argv[i].split(/=(.*)/s);
@@ -61,16 +81,19 @@ function parseArgs(/** @type {string[]} */ argv) {
 			if (v === undefined) throw new Error(`${flag} needs a value`);
 			return v;
 		};
-		const count = () => {
-			const n = Number(value());
-			if (!Number.isInteger(n) || n < 0) throw new Error(`${flag} needs a whole number`);
+		const whole = (/** @type {string} */ text) => {
+			const n = Number(text);
+			if (text === '' || !Number.isInteger(n) || n < 0) throw new Error(`${flag} needs a whole number`);
 			return n;
 		};
+		const count = () => whole(value());
+		const counts = () => value().split(',').map(whole);
 		if (flag === '--no-build') options.build = false;
 		else if (flag === '--runs') options.runs = Math.max(1, count());
-		else if (flag === '--items') options.items = Math.max(1, count());
+		else if (flag === '--items') options.items = counts().map((n) => Math.max(1, n));
 		else if (flag === '--memory-items') options.memoryItems = Math.max(1, count());
-		else if (flag === '--latency') options.latency = count();
+		else if (flag === '--memory-samples') options.memorySamples = Math.max(1, count());
+		else if (flag === '--latency') options.latency = counts();
 		else if (flag === '--expression-engine') {
 			const engine = value();
 			if (engine !== 'vm' && engine !== 'legacy') throw new Error('--expression-engine is vm or legacy');
@@ -86,13 +109,26 @@ function parseArgs(/** @type {string[]} */ argv) {
 			}
 			options.compare.push({ name, packageRoot: path.resolve(dir) });
 		} else if (flag === '--quick') {
-			Object.assign(options, { runs: 1, items: 200, memoryItems: 1000, loadSamples: 3 });
-		} else if (flag === '--out') options.out = path.resolve(value());
+			Object.assign(options, { runs: 1, items: [200], latency: options.latency ?? [20], memoryItems: 1000, memorySamples: 1, loadSamples: 3 });
+		} else if (flag === '--out') {
+			options.out = path.resolve(value());
+			options.outGiven = true;
+		} else if (flag === '--only') options.only = value().split(',').filter(Boolean);
+		else if (flag === '--cpu-prof') options.cpuProf = true;
 		else if (flag === '--help' || flag === '-h') {
 			process.stdout.write(`${fs.readFileSync(__filename, 'utf8').split('*/')[0]}*/\n`);
 			process.exit(0);
 		} else throw new Error(`Unexpected argument "${argv[i]}"`);
 	}
+	const items = options.items ?? (options.latency ? [1000] : [1000, 300]);
+	const latency = options.latency ?? (options.items ? [20] : [20, 150]);
+	const settings = Math.max(items.length, latency.length);
+	if ((items.length !== 1 && items.length !== settings) || (latency.length !== 1 && latency.length !== settings)) {
+		throw new Error('--items and --latency pair up: give as many of each, or one of either');
+	}
+	options.settings = Array.from({ length: settings }, (_, i) => ({ items: items[i] ?? items[0], latency: latency[i] ?? latency[0] }));
+	// A profiled or partial run is no result to keep.
+	if ((options.cpuProf || options.only) && !options.outGiven) options.out = path.join(OUT, 'RESULTS.md');
 	return options;
 }
 
@@ -184,29 +220,38 @@ async function main() {
 		}
 	}
 
-	log(`throughput: ${options.items} items, ${options.latency} ms latency, warm-up + ${options.runs} interleaved runs`);
-	const throughputFile = path.join(OUT, 'throughput.json');
-	fs.rmSync(throughputFile, { force: true });
-	await run(
-		runtime.nodeBin,
-		[
-			'--expose-gc',
-			path.join(__dirname, 'throughput.js'),
-			JSON.stringify({
-				n8nDir: runtime.n8nDir,
-				expressionEngine: options.expressionEngine,
-				items: options.items,
-				latency: options.latency,
-				runs: options.runs,
-				outFile: throughputFile,
-				packageRoot,
-				variants: options.compare,
-				diagnose: options.diagnose,
-			}),
-		],
-		childEnv,
-	);
-	const throughput = JSON.parse(fs.readFileSync(throughputFile, 'utf8'));
+	const profileRoot = path.join(OUT, 'profiles');
+	if (options.cpuProf) fs.rmSync(profileRoot, { recursive: true, force: true });
+	/** @type {any[]} */
+	const throughputs = [];
+	for (const { items, latency } of options.settings) {
+		log(`throughput: ${items} items, ${latency} ms latency, warm-up + ${options.runs} interleaved runs`);
+		const name = `${items}-items-${latency}-ms`;
+		const throughputFile = path.join(OUT, `throughput-${name}.json`);
+		fs.rmSync(throughputFile, { force: true });
+		await run(
+			runtime.nodeBin,
+			[
+				'--expose-gc',
+				path.join(__dirname, 'throughput.js'),
+				JSON.stringify({
+					n8nDir: runtime.n8nDir,
+					expressionEngine: options.expressionEngine,
+					items,
+					latency,
+					runs: options.runs,
+					outFile: throughputFile,
+					packageRoot,
+					variants: options.compare,
+					diagnose: options.diagnose,
+					only: options.only,
+					profileDir: options.cpuProf ? path.join(profileRoot, name) : undefined,
+				}),
+			],
+			childEnv,
+		);
+		throughputs.push(JSON.parse(fs.readFileSync(throughputFile, 'utf8')));
+	}
 
 	/** @type {any[]} */
 	const memory = [];
@@ -216,27 +261,30 @@ async function main() {
 			'okd-default',
 			...options.compare.map(({ name }) => `okd-default@${name}`),
 			...(options.memoryAll ? [`okd-${options.memoryItems}`] : []),
+			...(options.diagnose ? ['floor-helper-5'] : []),
 		];
-		for (const contender of contenders) {
-			log(`memory: ${contender}, ${options.memoryItems} items, in a process of its own`);
-			const out = await run(
-				runtime.nodeBin,
-				[
-					'--expose-gc',
-					path.join(__dirname, 'memory.js'),
-					JSON.stringify({
-						n8nDir: runtime.n8nDir,
-						expressionEngine: options.expressionEngine,
-						contender,
-						items: options.memoryItems,
-						latency: options.latency,
-						packageRoot,
-						variants: options.compare,
-					}),
-				],
-				childEnv,
-			);
-			memory.push(JSON.parse(out.trim().split('\n').pop() ?? '{}'));
+		for (let sample = 1; sample <= options.memorySamples; sample++) {
+			for (const contender of contenders) {
+				log(`memory ${sample}/${options.memorySamples}: ${contender}, ${options.memoryItems} items, in a process of its own`);
+				const out = await run(
+					runtime.nodeBin,
+					[
+						'--expose-gc',
+						path.join(__dirname, 'memory.js'),
+						JSON.stringify({
+							n8nDir: runtime.n8nDir,
+							expressionEngine: options.expressionEngine,
+							contender,
+							items: options.memoryItems,
+							latency: options.settings[0].latency,
+							packageRoot,
+							variants: options.compare,
+						}),
+					],
+					childEnv,
+				);
+				memory.push({ ...JSON.parse(out.trim().split('\n').pop() ?? '{}'), sample });
+			}
 		}
 	}
 
@@ -253,7 +301,7 @@ async function main() {
 			packageMs: median(loadSamples.package),
 			incrementMs: median(loadSamples.increment),
 		},
-		throughput,
+		throughputs,
 		memory,
 	};
 	fs.writeFileSync(path.join(OUT, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
@@ -261,6 +309,19 @@ async function main() {
 	process.stdout.write(`\n${table}\n`);
 	fs.writeFileSync(options.out, withKeptSections(options.out, markdown));
 	log(`wrote ${path.relative(REPO, options.out)} and bench/out/results.json in ${Math.round(results.durationSeconds)} s`);
+	if (options.cpuProf) {
+		for (const throughput of throughputs) {
+			const { items, latency } = throughput.config;
+			const profileDir = path.join(profileRoot, `${items}-items-${latency}-ms`);
+			const contenders = Object.keys(throughput.runs);
+			const diff = ['okd-default', 'floor-helper-5'].every((key) => contenders.includes(key)) ? ['--diff', 'okd-default,floor-helper-5'] : [];
+			const summary = spawnSync(process.execPath, [path.join(__dirname, 'profile.js'), '--dir', profileDir, '--items', String(items), ...diff], {
+				encoding: 'utf8',
+			});
+			process.stdout.write(`\n# CPU profile: ${items} items, ${latency} ms\n${summary.stdout}${summary.stderr}`);
+			log(`profiles in ${path.relative(REPO, profileDir)} (open one in Chrome DevTools, or run node bench/profile.js --dir …)`);
+		}
+	}
 }
 
 for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {

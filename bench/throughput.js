@@ -11,6 +11,7 @@
  */
 
 const fs = require('node:fs');
+const path = require('node:path');
 const { performance } = require('node:perf_hooks');
 
 const { setUp } = require('./lib/setup');
@@ -27,7 +28,8 @@ const { idsFor } = require('./lib/contenders');
  * @property {string} [packageRoot]
  * @property {string[]} [only]  contender keys to run (default: all)
  * @property {Array<{ name: string, packageRoot: string }>} [variants]  other builds to run alongside, same settings
- * @property {boolean} [diagnose]  add the diagnostic contenders (floor-*, http-request-header)
+ * @property {boolean} [diagnose]  add the diagnostic contender floor-raw-5
+ * @property {string} [profileDir]  write a V8 CPU profile of every measured run (not the warm-ups) there
  */
 
 async function main() {
@@ -53,14 +55,13 @@ async function main() {
 			bench.okd(undefined, variant);
 			bench.okd(config.items, variant);
 		}
-		bench.addHttpRequest(config.diagnose === true);
+		bench.addHttpRequest(true);
 		bench.raw(5);
 		bench.raw(config.items);
-		if (config.diagnose) {
-			// The least any node in n8n's engine does per item (see lib/setup.js).
-			bench.floor('raw', 5);
-			bench.floor('helper', 5);
-		}
+		// The least any node in n8n's engine does per item (see lib/setup.js): the targets' baseline.
+		bench.floor('helper', 5);
+		// The same with a raw keep-alive client: what n8n's helper itself costs.
+		if (config.diagnose) bench.floor('raw', 5);
 		const all = Object.values(bench.contenders).filter((entry) => !config.only || config.only.includes(entry.key));
 
 		/** @type {Record<string, Array<{ ms: number, cpuMs: number, maxConcurrent: number, sockets: number, keepAliveRequests: number }>>} */
@@ -68,15 +69,19 @@ async function main() {
 		/** @type {Record<string, { ms: number, maxConcurrent: number }>} */
 		const warmUp = {};
 
-		/** @param {import('./lib/setup').Contender} contender */
-		const once = async (contender) => {
+		const profiler = config.profileDir ? await startProfilerSession(config.profileDir) : undefined;
+
+		/** @param {import('./lib/setup').Contender} contender @param {string} [profileName] */
+		const once = async (contender, profileName) => {
 			await bench.sandbox.clear();
 			gc?.();
+			if (profileName) await profiler?.start();
 			const cpuBefore = process.cpuUsage();
 			const started = performance.now();
 			const good = await contender.run(config.items);
 			const ms = performance.now() - started;
 			const cpu = process.cpuUsage(cpuBefore);
+			if (profileName) await profiler?.stop(profileName);
 			const cpuMs = (cpu.user + cpu.system) / 1000;
 			const stats = await bench.sandbox.stats();
 			const problems = [];
@@ -96,7 +101,7 @@ async function main() {
 		for (let round = 0; round < config.runs; round++) {
 			const order = all.map((_, i) => all[(i + round) % all.length]);
 			for (const contender of order) {
-				const result = await once(contender);
+				const result = await once(contender, `${contender.key}.run${round + 1}`);
 				(measured[contender.key] ??= []).push(result);
 				log(`run ${round + 1}/${config.runs} ${pad(contender.key)} ${fmt(result.ms)} ms, cpu ${fmt(result.cpuMs)} ms  (max ${result.maxConcurrent} in flight, ${result.sockets} connections)`);
 			}
@@ -115,6 +120,30 @@ async function main() {
 	} finally {
 		await bench.tearDown();
 	}
+}
+
+/**
+ * The V8 profiler of this process, through the inspector: one profile per measured run, so that contenders measured
+ * in the same process stay apart and set-up is left out. Summarised by bench/profile.js.
+ * @param {string} dir
+ */
+async function startProfilerSession(dir) {
+	const { Session } = require('node:inspector/promises');
+	const session = new Session();
+	session.connect();
+	await session.post('Profiler.enable');
+	await session.post('Profiler.setSamplingInterval', { interval: 200 });
+	fs.mkdirSync(dir, { recursive: true });
+	return {
+		start: async () => {
+			await session.post('Profiler.start');
+		},
+		/** @param {string} name */
+		stop: async (name) => {
+			const { profile } = await session.post('Profiler.stop');
+			fs.writeFileSync(path.join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
+		},
+	};
 }
 
 /** @param {string} line */
