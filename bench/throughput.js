@@ -4,7 +4,7 @@
 /*
  * Throughput: every contender in this one process (the n8n runtime's Node 24, started by bench/run.js with
  * --expose-gc), against one sandbox process with simulated latency. One warm-up run each, then `runs` rounds,
- * interleaved (each round rotates the order), every run checked: all items answered `msg.updated`, the sandbox
+ * interleaved (each round rotates the order; the contenders a target compares run back to back), every run checked: all items answered `msg.updated`, the sandbox
  * received exactly one request per item, each for a different ID.
  *
  *   <node24> --expose-gc bench/throughput.js '<json config>'   (writes the result JSON to config.outFile)
@@ -98,8 +98,11 @@ async function main() {
 			warmUp[contender.key] = { ms: result.ms, maxConcurrent: result.maxConcurrent };
 			log(`warm-up  ${pad(contender.key)} ${fmt(result.ms)} ms, cpu ${fmt(result.cpuMs)} ms  (max ${result.maxConcurrent} in flight at the sandbox)`);
 		}
+		const groups = groupForTargets(all, config.items);
 		for (let round = 0; round < config.runs; round++) {
-			const order = all.map((_, i) => all[(i + round) % all.length]);
+			const order = groups
+				.map((_, i) => groups[(i + round) % groups.length])
+				.flatMap((group) => (round % 2 ? [...group].reverse() : group));
 			for (const contender of order) {
 				const result = await once(contender, `${contender.key}.run${round + 1}`);
 				(measured[contender.key] ??= []).push(result);
@@ -120,6 +123,32 @@ async function main() {
 	} finally {
 		await bench.tearDown();
 	}
+}
+
+/**
+ * The contenders in the order they run in a round, in groups: those a target compares (the node at default settings
+ * and floor-helper-5; the node with all items at once and both HTTP Request set-ups) run back to back, so that a
+ * change in the load of the shared machine between them moves them alike. Rounds rotate the groups and reverse the
+ * order within each group every other round.
+ * @template {{ key: string }} T
+ * @param {T[]} all
+ * @param {number} items
+ * @returns {T[][]}
+ */
+function groupForTargets(all, items) {
+	/** @param {string} key */
+	const groupOf = (key) => {
+		if (key === 'floor-helper-5' || /^okd-default(@|$)/.test(key)) return 'default settings';
+		if (key.startsWith('http-request') || new RegExp(`^okd-${items}(@|$)`).test(key)) return 'all at once';
+		return key;
+	};
+	/** @type {Map<string, T[]>} */
+	const groups = new Map();
+	for (const contender of all) {
+		const name = groupOf(contender.key);
+		groups.set(name, [...(groups.get(name) ?? []), contender]);
+	}
+	return [...groups.values()];
 }
 
 /**
