@@ -6,7 +6,7 @@
  * `npm run bench`: the OKdokument node against n8n's HTTP Request node and a raw client, in real n8n 2.41.1
  * (its n8n-core, n8n-workflow and n8n-nodes-base, under its Node 24), against the local sandbox with simulated latency.
  *
- *   node bench/run.js [--no-build] [--runs 5] [--latency 20,150] [--items 1000,300] [--memory-items 10000] [--memory-samples 3]
+ *   node bench/run.js [--no-build] [--runs 6] [--latency 20,150] [--items 1000,300] [--memory-items 10000] [--memory-samples 3]
  *                     [--expression-engine vm|legacy] [--no-memory] [--memory-all] [--load-samples 7]
  *                     [--diagnose] [--compare name=<dir with dist/>]... [--quick] [--out bench/RESULTS.md]
  *                     [--only okd-default,floor-helper-5] [--cpu-prof]
@@ -19,6 +19,7 @@
  *                header parameter always run in the throughput runs: the targets are measured against them.
  *   --compare    another build of the package (a folder holding dist/, e.g. a candidate fix), run in the same process
  *                with the same settings (okd-default@name, okd-<items>@name)
+ *   --runs       interleaved rounds per setting; keep it even: a target's two contenders swap places every other round
  *   --memory-samples  peak-memory processes per contender, alternating contenders; the ratio is the median over
  *                rounds (a single peak moves by ±15 % from one process to the next)
  *   --quick      a smoke test: 200 items, 1 run, 1,000 items for memory
@@ -52,7 +53,9 @@ const children = new Set();
 function parseArgs(/** @type {string[]} */ argv) {
 	const options = {
 		build: true,
-		runs: 5,
+		// Even: the two contenders of a target swap places every other round (see throughput.js), and with an odd
+		// number of rounds one order would count once more in the median.
+		runs: 6,
 		/** @type {number[] | undefined} */
 		items: undefined,
 		memoryItems: 10_000,
