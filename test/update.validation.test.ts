@@ -1,5 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { OkDokument } from '../nodes/OkDokument/OkDokument.node';
 import { KNOWN_ID, runUpdate, sandboxCredential, useSandbox } from './support/okdokument';
 
 const sandbox = useSandbox();
@@ -64,5 +65,16 @@ describe('bad input is refused before anything is sent, naming the field and the
 			message: 'The Base URL in the OKdokument credential is not an absolute http(s) URL',
 		});
 		expect(sandbox.requests).toHaveLength(0);
+	});
+});
+
+describe('the fields are checked by the node, not by n8n', () => {
+	it('declare no validateType, so reading them without n8n’s schema check (WITHOUT_SCHEMA_CHECK) skips nothing', () => {
+		const fields = new OkDokument().description.properties.filter((property) =>
+			['signatureRequestId', 'sendInfoUrl', 'resultUrl'].includes(property.name),
+		);
+
+		expect(fields.length).toBeGreaterThanOrEqual(3);
+		for (const field of fields) expect({ name: field.name, validateType: field.validateType }).toEqual({ name: field.name });
 	});
 });

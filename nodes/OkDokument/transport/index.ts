@@ -126,7 +126,8 @@ async function openConnection(this: OkDokumentContext): Promise<Connection> {
 				: OKDOKUMENT_ENVIRONMENT_URLS.production;
 	}
 	const apiKey = typeof credentials.apiKey === 'string' ? credentials.apiKey : '';
-	const redact = (text: string) => (apiKey.length >= 4 ? text.split(apiKey).join('***') : text);
+	const redact = (text: string) =>
+		apiKey.length >= 4 && text.includes(apiKey) ? text.split(apiKey).join('***') : text;
 	const reference = this.getNode().credentials?.[CREDENTIAL_TYPE];
 	return {
 		baseUrl,

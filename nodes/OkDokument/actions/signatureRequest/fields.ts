@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { fieldOf, validateId } from '../../helpers/validation';
+import { fieldOf, validateId, WITHOUT_SCHEMA_CHECK } from '../../helpers/validation';
 
 /** The Signature Request ID field of Update and Delete. */
 export const signatureRequestIdField: INodeProperties = {
@@ -17,7 +17,7 @@ export const signatureRequestIdField: INodeProperties = {
 /** Reads and validates the Signature Request ID before anything is sent. */
 export function readSignatureRequestId(context: IExecuteFunctions, itemIndex: number): string {
 	return validateId(
-		context.getNodeParameter('signatureRequestId', itemIndex),
+		context.getNodeParameter('signatureRequestId', itemIndex, undefined, WITHOUT_SCHEMA_CHECK),
 		fieldOf(context, itemIndex, 'Signature Request ID'),
 	);
 }

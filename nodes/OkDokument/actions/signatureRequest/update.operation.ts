@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { NodeApiError, NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { toNodeError } from '../../helpers/errors';
-import { fieldOf, validateOptionalHttpUrl } from '../../helpers/validation';
+import { fieldOf, validateOptionalHttpUrl, WITHOUT_SCHEMA_CHECK } from '../../helpers/validation';
 import { okDokumentApiRequest } from '../../transport';
 import {
 	readSignatureRequestId,
@@ -87,11 +87,11 @@ export async function execute(
 
 	const signatureRequestId = readSignatureRequestId(this, itemIndex);
 	const sendInfoURL = validateOptionalHttpUrl(
-		this.getNodeParameter('sendInfoUrl', itemIndex, ''),
+		this.getNodeParameter('sendInfoUrl', itemIndex, '', WITHOUT_SCHEMA_CHECK),
 		field('Send Info URL'),
 	);
 	const resulturl = validateOptionalHttpUrl(
-		this.getNodeParameter('resultUrl', itemIndex, ''),
+		this.getNodeParameter('resultUrl', itemIndex, '', WITHOUT_SCHEMA_CHECK),
 		field('Result URL'),
 	);
 	if (sendInfoURL === undefined && resulturl === undefined) {
