@@ -1,9 +1,6 @@
 import type { INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-/** Any white space or control character (C0, DEL, C1): the same test as the loop in findForbiddenCharacter. */
-const FORBIDDEN_IN_ID = /[\s\u0000-\u001f\u007f-\u009f]/;
-
 /**
  * For getNodeParameter on a field whose value the node checks itself (validateId, validateOptionalHttpUrl).
  * n8n's own check only acts on a property with a validateType, which ours do not declare, and finding the
@@ -14,10 +11,19 @@ export const WITHOUT_SCHEMA_CHECK = { skipValidation: true } as const;
 /** Longer than any ID OKdokument or a caller would choose; longer values are a mistake. */
 export const MAX_ID_LENGTH = 200;
 
+/** Printable ASCII (U+0021 to U+007E) holds neither white space nor a control character. */
+function isPrintableAscii(id: string): boolean {
+	for (let index = 0; index < id.length; index++) {
+		const code = id.charCodeAt(index);
+		if (code <= 0x20 || code >= 0x7f) return false;
+	}
+	return true;
+}
+
 /** White space and control characters never belong in an ID. */
 export function findForbiddenCharacter(id: string): string | undefined {
-	// One test for the common case, a clean ID; the loop only names the character.
-	if (!FORBIDDEN_IN_ID.test(id)) return undefined;
+	// The common case, a plain ASCII ID, needs no look at each character's class.
+	if (isPrintableAscii(id)) return undefined;
 	for (const character of id) {
 		const code = character.codePointAt(0) ?? 0;
 		const isControl = code < 0x20 || (code >= 0x7f && code <= 0x9f);

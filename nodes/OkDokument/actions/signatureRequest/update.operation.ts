@@ -124,7 +124,7 @@ export async function execute(
 			(error: unknown) => ({ error }),
 		);
 	if ('answer' in outcome) return [{ json: outcome.answer }];
-	if (!isMethodNotAllowed(outcome.error)) throw toNodeError(node, outcome.error, itemIndex);
+	if (!isMethodNotAllowed(outcome.error)) throw toNodeError(this.getNode(), outcome.error, itemIndex);
 	if (resulturl !== undefined || sendInfoURL === undefined) {
 		const refused = outcome.error;
 		refused.message = 'OKdokument does not allow PATCH here (HTTP 405), and the Result URL cannot be changed any other way';
