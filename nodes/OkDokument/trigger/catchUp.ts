@@ -1,10 +1,11 @@
 import type { IDataObject, INodeExecutionData, IPollFunctions, IWebhookFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { listDocuments } from '../actions/document/requests';
+import { CALLBACK_FAILED_STATE, listDocuments } from '../actions/document/requests';
+import { SIGNING_OUTCOMES } from './callback';
 import type { RememberedEvent } from './memory';
 import { findRound, readEvents, rememberEvents } from './memory';
-import { CALLBACK_FAILED_STATE, DELIVERY_FAILED } from './verdict';
+import { DELIVERY_FAILED } from './verdict';
 
 /**
  * Catch Missed Events: OKdokument marks a document errorsendinfo when its callback is not
@@ -129,7 +130,7 @@ export async function checkForMissedEvents(
 	now: number,
 ): Promise<INodeExecutionData[]> {
 	const [failed, ...finished] = await Promise.all(
-		[CALLBACK_FAILED_STATE, 'signed', 'canceled'].map(async (state) => await listInState.call(this, state)),
+		[CALLBACK_FAILED_STATE, ...SIGNING_OUTCOMES].map(async (state) => await listInState.call(this, state)),
 	);
 	const staticData = this.getWorkflowStaticData('node');
 	const events = readEvents(staticData);

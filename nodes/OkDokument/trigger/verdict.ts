@@ -1,6 +1,6 @@
 import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
 
-import { findDocumentMetadata } from '../actions/document/requests';
+import { CALLBACK_FAILED_STATE, findDocumentMetadata } from '../actions/document/requests';
 import type { SigningCallback, SigningOutcome } from './callback';
 import { readId, toSigningOutcome } from './callback';
 
@@ -15,12 +15,9 @@ export interface VerdictSettings {
  * What the trigger emits: the outcome, or `deliveryFailed` for a document OKdokument marked
  * errorsendinfo (docs §5): an earlier callback for it failed, and its outcome is no longer known.
  */
-export type EventState = SigningOutcome | 'deliveryFailed';
-
 export const DELIVERY_FAILED = 'deliveryFailed';
 
-/** OKdokument's state for a document whose callback was not answered 200 (docs §4.1, §5). */
-export const CALLBACK_FAILED_STATE = 'errorsendinfo';
+export type EventState = SigningOutcome | typeof DELIVERY_FAILED;
 
 /** Whether a callback starts the workflow, and with which state. */
 export type Verdict =
@@ -37,7 +34,6 @@ const ignore = (reason: string, filtered = false): Verdict => ({ accepted: false
 
 const notSelected = (state: SigningOutcome) =>
 	ignore(`it reports "${state}", which this trigger is not set to start on`, true);
-
 
 /**
  * `?documentId=<id>` in the URL OKdokument called: how a workflow names the document when its

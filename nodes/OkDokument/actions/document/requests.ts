@@ -106,6 +106,9 @@ export async function getDocumentMetadata(
 	);
 }
 
+/** OKdokument's state for a document whose callback was not answered 200 (docs §4.1, §5). */
+export const CALLBACK_FAILED_STATE = 'errorsendinfo';
+
 /** The document's metadata, or undefined when OKdokument does not know it (404); any other failure is thrown. */
 export async function findDocumentMetadata(
 	this: OkDokumentContext,

@@ -3,7 +3,8 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { SigningCallback, SigningOutcome } from '../../trigger/callback';
 import { readCallback, toSigningOutcome } from '../../trigger/callback';
-import { findDocumentMetadata } from '../document/requests';
+import { toNodeError } from '../../helpers/errors';
+import { CALLBACK_FAILED_STATE, findDocumentMetadata } from '../document/requests';
 
 /**
  * What decides whether a callback to Send and Wait's resume URL ends the wait: the URL names the
@@ -115,8 +116,7 @@ async function readDocument(
 		const document = await findDocumentMetadata.call(context, documentId, 0);
 		return document ? { document } : { unknown: true };
 	} catch (error) {
-		if (error instanceof NodeApiError || error instanceof NodeOperationError) return { failed: error };
-		return { failed: new NodeOperationError(context.getNode(), error as Error) };
+		return { failed: toNodeError(context.getNode(), error, 0) };
 	}
 }
 
@@ -156,7 +156,7 @@ export async function judgeResumeCall(
 			}
 			return { resume: true, state: actual, confirmed: true, document };
 		}
-		if (document.state === 'errorsendinfo') {
+		if (document.state === CALLBACK_FAILED_STATE) {
 			if (!claimed) return keepWaiting('the document is "errorsendinfo" in OKdokument and the call states no outcome');
 			return {
 				resume: true,
