@@ -32,9 +32,14 @@ export function findForbiddenCharacter(id: string): string | undefined {
 	return undefined;
 }
 
+/** A node's context (this in execute), which copies the node each time it is asked for it. */
+interface NodeSource {
+	getNode(): INode;
+}
+
 export interface FieldRef {
-	/** Or a function that returns it, so that a valid value never copies the node (see fieldOf). */
-	node: INode | (() => INode);
+	/** Or the node's context, which gives the node only when an error names it (see fieldOf). */
+	node: INode | NodeSource;
 	itemIndex: number;
 	/** The field's label as the user sees it in the node. */
 	label: string;
@@ -44,13 +49,13 @@ export interface FieldRef {
  * The field `label` of item `itemIndex`. The node is looked up only when an error names it:
  * getNode() copies the whole node, which is too much to do for every valid value.
  */
-export function fieldOf(context: { getNode(): INode }, itemIndex: number, label: string): FieldRef {
-	return { node: () => context.getNode(), itemIndex, label };
+export function fieldOf(context: NodeSource, itemIndex: number, label: string): FieldRef {
+	return { node: context, itemIndex, label };
 }
 
 export function invalidField(field: FieldRef, problem: string, hint: string): NodeOperationError {
 	return new NodeOperationError(
-		typeof field.node === 'function' ? field.node() : field.node,
+		'getNode' in field.node ? field.node.getNode() : field.node,
 		`${field.label} ${problem} (item index ${field.itemIndex})`,
 		{ itemIndex: field.itemIndex, description: hint },
 	);

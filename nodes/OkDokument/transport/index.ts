@@ -67,10 +67,10 @@ interface Connection {
 	baseUrl: string;
 	redact: (text: string) => string;
 	/**
-	 * The credential as read once for this execution. Handed to httpRequestWithAuthentication,
-	 * which otherwise reads (decrypts, resolves) the credential again for every request.
+	 * The credential as read once for this execution, for httpRequestWithAuthentication, which
+	 * otherwise reads (decrypts, resolves) the credential again for every request.
 	 */
-	credentials: ICredentialsDecrypted;
+	credentialOptions: { credentialsDecrypted: ICredentialsDecrypted };
 	/** The node's Options, read once, when none of them is an expression; else undefined. */
 	fixedSettings?: RequestSettings;
 }
@@ -132,11 +132,13 @@ async function openConnection(this: OkDokumentContext): Promise<Connection> {
 	return {
 		baseUrl,
 		redact,
-		credentials: {
-			id: reference?.id ?? '',
-			name: reference?.name ?? '',
-			type: CREDENTIAL_TYPE,
-			data: credentials,
+		credentialOptions: {
+			credentialsDecrypted: {
+				id: reference?.id ?? '',
+				name: reference?.name ?? '',
+				type: CREDENTIAL_TYPE,
+				data: credentials,
+			},
 		},
 		fixedSettings: readFixedSettings(this),
 	};
@@ -237,7 +239,7 @@ async function attempt<T>(
 			this,
 			CREDENTIAL_TYPE,
 			options,
-			{ credentialsDecrypted: connection.credentials },
+			connection.credentialOptions,
 		)) as HttpAnswer;
 	} catch (error) {
 		const failure = classifyNetworkFailure(error);
@@ -309,8 +311,8 @@ async function send<T>(
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
 		timeout: settings.timeoutMs,
-		...(abortSignal ? { abortSignal } : {}),
 	};
+	if (abortSignal) options.abortSignal = abortSignal;
 
 	const attempts = settings.retry.enabled ? settings.retry.maxAttempts : 1;
 	for (let attemptNumber = 1; ; attemptNumber++) {

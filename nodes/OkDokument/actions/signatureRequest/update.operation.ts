@@ -83,16 +83,14 @@ export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
-	const field = (label: string) => fieldOf(this, itemIndex, label);
-
 	const signatureRequestId = readSignatureRequestId(this, itemIndex);
 	const sendInfoURL = validateOptionalHttpUrl(
 		this.getNodeParameter('sendInfoUrl', itemIndex, '', WITHOUT_SCHEMA_CHECK),
-		field('Send Info URL'),
+		fieldOf(this, itemIndex, 'Send Info URL'),
 	);
 	const resulturl = validateOptionalHttpUrl(
 		this.getNodeParameter('resultUrl', itemIndex, '', WITHOUT_SCHEMA_CHECK),
-		field('Result URL'),
+		fieldOf(this, itemIndex, 'Result URL'),
 	);
 	if (sendInfoURL === undefined && resulturl === undefined) {
 		throw new NodeOperationError(
@@ -107,8 +105,9 @@ export async function execute(
 	if (sendInfoURL !== undefined) body.sendInfoURL = sendInfoURL;
 	if (resulturl !== undefined) body.resulturl = resulturl;
 
-	const outcome = await okDokumentApiRequest
-		.call(
+	let answer: IDataObject;
+	try {
+		answer = await okDokumentApiRequest.call(
 			this,
 			{
 				method: 'PATCH',
@@ -118,18 +117,16 @@ export async function execute(
 				statusHints: { 400: UNKNOWN_SIGNATURE_REQUEST_HINT },
 			},
 			itemIndex,
-		)
-		.then(
-			(answer) => ({ answer }),
-			(error: unknown) => ({ error }),
 		);
-	if ('answer' in outcome) return [{ json: outcome.answer }];
-	if (!isMethodNotAllowed(outcome.error)) throw toNodeError(this.getNode(), outcome.error, itemIndex);
-	if (resulturl !== undefined || sendInfoURL === undefined) {
-		const refused = outcome.error;
-		refused.message = 'OKdokument does not allow PATCH here (HTTP 405), and the Result URL cannot be changed any other way';
-		refused.description = NO_RESULT_URL_FALLBACK;
-		throw refused;
+	} catch (error) {
+		if (!isMethodNotAllowed(error)) throw toNodeError(this.getNode(), error, itemIndex);
+		if (resulturl !== undefined || sendInfoURL === undefined) {
+			const refused = error;
+			refused.message = 'OKdokument does not allow PATCH here (HTTP 405), and the Result URL cannot be changed any other way';
+			refused.description = NO_RESULT_URL_FALLBACK;
+			throw refused;
+		}
+		answer = await registerCallback.call(this, signatureRequestId, sendInfoURL, itemIndex);
 	}
-	return [{ json: await registerCallback.call(this, signatureRequestId, sendInfoURL, itemIndex) }];
+	return [{ json: answer }];
 }
