@@ -6,7 +6,7 @@
  * `npm run bench`: the OKdokument node against n8n's HTTP Request node and a raw client, in real n8n 2.41.1
  * (its n8n-core, n8n-workflow and n8n-nodes-base, under its Node 24), against the local sandbox with simulated latency.
  *
- *   node bench/run.js [--no-build] [--runs 6] [--latency 20,150] [--items 1000,300] [--memory-items 10000] [--memory-samples 3]
+ *   node bench/run.js [--no-build] [--runs 8] [--latency 20,150] [--items 1000,300] [--memory-items 10000] [--memory-samples 5]
  *                     [--expression-engine vm|legacy] [--no-memory] [--memory-all] [--load-samples 7]
  *                     [--diagnose] [--compare name=<dir with dist/>]... [--quick] [--out bench/RESULTS.md]
  *                     [--only okd-default,floor-helper-5] [--cpu-prof]
@@ -55,11 +55,14 @@ function parseArgs(/** @type {string[]} */ argv) {
 		build: true,
 		// Even: the two contenders of a target swap places every other round (see throughput.js), and with an odd
 		// number of rounds one order would count once more in the median.
-		runs: 6,
+		// Eight: with six, a 300-item run at 150 ms (about 1.3 s of CPU) left the CPU ratio up to 4 % apart between runs.
+		runs: 8,
 		/** @type {number[] | undefined} */
 		items: undefined,
 		memoryItems: 10_000,
-		memorySamples: 3,
+		// Five: a peak depends on where the run ends in the garbage collector's cycle; with three, the node's ratio and
+		// the floor's moved by ±0.03 between runs, as far as the target's margin.
+		memorySamples: 5,
 		/** @type {number[] | undefined} */
 		latency: undefined,
 		/** @type {Array<{ items: number, latency: number }>} */
