@@ -55,7 +55,8 @@ function parseArgs(/** @type {string[]} */ argv) {
 		build: true,
 		// Even: the two contenders of a target swap places every other round (see throughput.js), and with an odd
 		// number of rounds one order would count once more in the median.
-		// Eight: with six, a 300-item run at 150 ms (about 1.3 s of CPU) left the CPU ratio up to 4 % apart between runs.
+		// Eight: at 150 ms a 300-item run spends about 1.3 s of CPU and single rounds spread by ±15 %; with six, the
+		// median CPU ratio moved by 4 % between runs.
 		runs: 8,
 		/** @type {number[] | undefined} */
 		items: undefined,
