@@ -11,12 +11,12 @@ export interface VerdictSettings {
 	confirm: boolean;
 }
 
+export const DELIVERY_FAILED = 'deliveryFailed';
+
 /**
  * What the trigger emits: the outcome, or `deliveryFailed` for a document OKdokument marked
  * errorsendinfo (docs §5): an earlier callback for it failed, and its outcome is no longer known.
  */
-export const DELIVERY_FAILED = 'deliveryFailed';
-
 export type EventState = SigningOutcome | typeof DELIVERY_FAILED;
 
 /** Whether a callback starts the workflow, and with which state. */
