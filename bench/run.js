@@ -6,7 +6,7 @@
  * `npm run bench`: the OKdokument node against n8n's HTTP Request node and a raw client, in real n8n 2.41.1
  * (its n8n-core, n8n-workflow and n8n-nodes-base, under its Node 24), against the local sandbox with simulated latency.
  *
- *   node bench/run.js [--no-build] [--runs 8] [--latency 20,150] [--items 1000,300] [--memory-items 10000] [--memory-samples 5]
+ *   node bench/run.js [--no-build] [--runs 8] [--processes 4] [--latency 20,150] [--items 1000,300] [--memory-items 10000] [--memory-samples 5]
  *                     [--expression-engine vm|legacy] [--no-memory] [--memory-all] [--load-samples 7]
  *                     [--diagnose] [--compare name=<dir with dist/>]... [--quick] [--out bench/RESULTS.md]
  *                     [--only okd-default,floor-helper-5] [--cpu-prof]
@@ -20,6 +20,8 @@
  *   --compare    another build of the package (a folder holding dist/, e.g. a candidate fix), run in the same process
  *                with the same settings (okd-default@name, okd-<items>@name)
  *   --runs       interleaved rounds per setting; keep it even: a target's two contenders swap places every other round
+ *   --processes  the processes a setting's rounds are spread over, one after the other, each with its own warm-ups
+ *                and all contenders interleaved; the rounds of all of them are pooled
  *   --memory-samples  peak-memory processes per contender, alternating contenders; the ratio is the median over
  *                rounds (a single peak moves by ±15 % from one process to the next)
  *   --quick      a smoke test: 200 items, 1 run, 1,000 items for memory
@@ -30,7 +32,7 @@
  *
  * Steps: prepare the runtime (scripts/n8n-runtime.js), `npm run build`, copy dist/ to bench/out/package (so that a
  * rebuild running elsewhere cannot change what is measured half-way), `npm pack --dry-run --json`, load-time samples
- * (fresh processes), throughput (one process, all contenders interleaved), peak memory (one process per contender),
+ * (fresh processes), throughput (per setting, 4 processes in turn, all contenders interleaved in each), peak memory (one process per contender),
  * then the table: printed, and written to bench/RESULTS.md with the machine and the raw numbers.
  * Every number that is compared is a ratio between contenders measured in the same run.
  */
@@ -58,6 +60,10 @@ function parseArgs(/** @type {string[]} */ argv) {
 		// Eight: at 150 ms a 300-item run spends about 1.3 s of CPU and single rounds spread by ±15 %; with six, the
 		// median CPU ratio moved by 4 % between runs.
 		runs: 8,
+		// The same build and settings measured in one process after another gave medians of the CPU ratio at 150 ms
+		// from 0.97 to 1.08, each with 12 or 16 rounds; the rounds of one process move together (11 of 12 above 1 in
+		// one). Spreading the rounds over processes averages that out; each costs one more warm-up round.
+		processes: 4,
 		/** @type {number[] | undefined} */
 		items: undefined,
 		memoryItems: 10_000,
@@ -97,6 +103,7 @@ function parseArgs(/** @type {string[]} */ argv) {
 		const counts = () => value().split(',').map(whole);
 		if (flag === '--no-build') options.build = false;
 		else if (flag === '--runs') options.runs = Math.max(1, count());
+		else if (flag === '--processes') options.processes = Math.max(1, count());
 		else if (flag === '--items') options.items = counts().map((n) => Math.max(1, n));
 		else if (flag === '--memory-items') options.memoryItems = Math.max(1, count());
 		else if (flag === '--memory-samples') options.memorySamples = Math.max(1, count());
@@ -116,7 +123,7 @@ function parseArgs(/** @type {string[]} */ argv) {
 			}
 			options.compare.push({ name, packageRoot: path.resolve(dir) });
 		} else if (flag === '--quick') {
-			Object.assign(options, { runs: 1, items: [200], latency: options.latency ?? [20], memoryItems: 1000, memorySamples: 1, loadSamples: 3 });
+			Object.assign(options, { runs: 1, processes: 1, items: [200], latency: options.latency ?? [20], memoryItems: 1000, memorySamples: 1, loadSamples: 3 });
 		} else if (flag === '--out') {
 			options.out = path.resolve(value());
 			options.outGiven = true;
@@ -165,6 +172,29 @@ function run(command, args, env) {
 			else reject(new Error(`${path.basename(args[args.length - 2] ?? command)} exited with ${signal ?? code}`));
 		});
 	});
+}
+
+/**
+ * One setting's throughput results from its processes, as one: the rounds of every process in the order measured,
+ * each contender's warm-ups (one per process).
+ * @param {any[]} parts  throughput.js's output, one per process, in the order they ran
+ */
+function pooled(parts) {
+	const [first] = parts;
+	/** @type {Record<string, any[]>} */
+	const runs = {};
+	/** @type {Record<string, any[]>} */
+	const warmUps = {};
+	for (const part of parts) {
+		for (const [key, list] of Object.entries(part.runs)) runs[key] = [...(runs[key] ?? []), ...list];
+		for (const [key, warmUp] of Object.entries(part.warmUp)) warmUps[key] = [...(warmUps[key] ?? []), warmUp];
+	}
+	return {
+		...first,
+		config: { ...first.config, runs: Object.values(runs)[0]?.length ?? 0, processes: parts.length },
+		warmUp: warmUps,
+		runs,
+	};
 }
 
 /** @param {number[]} values */
@@ -232,32 +262,41 @@ async function main() {
 	/** @type {any[]} */
 	const throughputs = [];
 	for (const { items, latency } of options.settings) {
-		log(`throughput: ${items} items, ${latency} ms latency, warm-up + ${options.runs} interleaved runs`);
+		const processes = Math.min(options.processes, options.runs);
+		log(`throughput: ${items} items, ${latency} ms latency, ${options.runs} interleaved runs in ${processes} processes (each after a warm-up)`);
 		const name = `${items}-items-${latency}-ms`;
-		const throughputFile = path.join(OUT, `throughput-${name}.json`);
-		fs.rmSync(throughputFile, { force: true });
-		await run(
-			runtime.nodeBin,
-			[
-				'--expose-gc',
-				path.join(__dirname, 'throughput.js'),
-				JSON.stringify({
-					n8nDir: runtime.n8nDir,
-					expressionEngine: options.expressionEngine,
-					items,
-					latency,
-					runs: options.runs,
-					outFile: throughputFile,
-					packageRoot,
-					variants: options.compare,
-					diagnose: options.diagnose,
-					only: options.only,
-					profileDir: options.cpuProf ? path.join(profileRoot, name) : undefined,
-				}),
-			],
-			childEnv,
-		);
-		throughputs.push(JSON.parse(fs.readFileSync(throughputFile, 'utf8')));
+		/** @type {any[]} */
+		const parts = [];
+		for (let part = 0; part < processes; part++) {
+			const firstRound = Math.round((options.runs * part) / processes);
+			const throughputFile = path.join(OUT, `throughput-${name}-${part + 1}.json`);
+			fs.rmSync(throughputFile, { force: true });
+			await run(
+				runtime.nodeBin,
+				[
+					'--expose-gc',
+					path.join(__dirname, 'throughput.js'),
+					JSON.stringify({
+						n8nDir: runtime.n8nDir,
+						expressionEngine: options.expressionEngine,
+						items,
+						latency,
+						runs: Math.round((options.runs * (part + 1)) / processes) - firstRound,
+						firstRound,
+						totalRuns: options.runs,
+						outFile: throughputFile,
+						packageRoot,
+						variants: options.compare,
+						diagnose: options.diagnose,
+						only: options.only,
+						profileDir: options.cpuProf ? path.join(profileRoot, name) : undefined,
+					}),
+				],
+				childEnv,
+			);
+			parts.push(JSON.parse(fs.readFileSync(throughputFile, 'utf8')));
+		}
+		throughputs.push(pooled(parts));
 	}
 
 	/** @type {any[]} */

@@ -23,7 +23,9 @@ const { idsFor } = require('./lib/contenders');
  * @property {'vm' | 'legacy'} expressionEngine
  * @property {number} items
  * @property {number} latency
- * @property {number} runs
+ * @property {number} runs  rounds measured in this process
+ * @property {number} [firstRound]  rounds measured in earlier processes of the same setting (continues the rotation)
+ * @property {number} [totalRuns]  rounds of the setting, over all its processes
  * @property {string} outFile
  * @property {string} [packageRoot]
  * @property {string[]} [only]  contender keys to run (default: all)
@@ -99,14 +101,16 @@ async function main() {
 			log(`warm-up  ${pad(contender.key)} ${fmt(result.ms)} ms, cpu ${fmt(result.cpuMs)} ms  (max ${result.maxConcurrent} in flight at the sandbox)`);
 		}
 		const groups = groupForTargets(all, config.items);
-		for (let round = 0; round < config.runs; round++) {
+		const firstRound = config.firstRound ?? 0;
+		const totalRuns = config.totalRuns ?? config.runs;
+		for (let round = firstRound; round < firstRound + config.runs; round++) {
 			const order = groups
 				.map((_, i) => groups[(i + round) % groups.length])
 				.flatMap((group) => (round % 2 ? [...group].reverse() : group));
 			for (const contender of order) {
 				const result = await once(contender, `${contender.key}.run${round + 1}`);
 				(measured[contender.key] ??= []).push(result);
-				log(`run ${round + 1}/${config.runs} ${pad(contender.key)} ${fmt(result.ms)} ms, cpu ${fmt(result.cpuMs)} ms  (max ${result.maxConcurrent} in flight, ${result.sockets} connections)`);
+				log(`run ${round + 1}/${totalRuns} ${pad(contender.key)} ${fmt(result.ms)} ms, cpu ${fmt(result.cpuMs)} ms  (max ${result.maxConcurrent} in flight, ${result.sockets} connections)`);
 			}
 		}
 

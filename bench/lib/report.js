@@ -127,14 +127,15 @@ function throughputSection(t) {
 	}
 
 	const text = [
-		`Throughput: ${setting} latency, ${t.config.runs} interleaved runs (expression engine: ${t.config.expressionEngine}); ratios: median of per-round ratios`,
+		`Throughput: ${setting} latency, ${t.config.runs} interleaved runs in ${processesOf(t)} (expression engine: ${t.config.expressionEngine}); ratios: median of per-round ratios`,
 		textTable(header, rows.map((r) => r.cells)),
 	];
 	const md = [
 		`## Throughput: ${f0(items)} items, ${latency} ms simulated latency`,
 		'',
-		`${t.config.runs} runs per contender after one warm-up run each, interleaved (each round runs every contender once, in a`,
-		`rotating order). "CPU × ${FLOOR}": CPU time relative to that contender (below 1: less); "× ${FLOOR}", "× HTTP Request"`,
+		`${t.config.runs} runs per contender in ${processesOf(t)}${t.config.processes > 1 ? ' (one after the other, their rounds pooled)' : ''}, each`,
+		'process starting with one warm-up run per contender; interleaved (each round runs every contender once, in a rotating',
+		`order). "CPU × ${FLOOR}": CPU time relative to that contender (below 1: less); "× ${FLOOR}", "× HTTP Request"`,
 		'and "× raw": throughput relative to that contender (above 1: faster); each the median over rounds of the ratio within',
 		'each round. CPU ms/item: CPU time of the whole process during the run, per item (median). "× ideal": items × latency /',
 		'in flight ÷ median time.',
@@ -148,7 +149,7 @@ function throughputSection(t) {
 		`Throughput runs, ${setting} (ms wall / ms CPU / most requests in flight at the sandbox), in the order measured per contender:`,
 		'',
 		...Object.entries(runsOf).map(
-			([key, runs]) => `- \`${key}\`: warm-up ${f0(t.warmUp[key].ms)}; ${runs.map((r) => `${f0(r.ms)} / ${f0(r.cpuMs)} / ${r.maxConcurrent}`).join('; ')}`,
+			([key, runs]) => `- \`${key}\`: warm-up ${warmUpsOf(t.warmUp[key])}; ${runs.map((r) => `${f0(r.ms)} / ${f0(r.cpuMs)} / ${r.maxConcurrent}`).join('; ')}`,
 		),
 		'',
 	];
@@ -332,6 +333,12 @@ function report(results) {
 	md.push('');
 	return { table, markdown: `${md.join('\n')}\n` };
 }
+
+/** "4 processes"; results written before the rounds were spread over processes came from one. @param {any} t */
+const processesOf = (t) => (t.config.processes > 1 ? `${t.config.processes} processes` : 'one process');
+
+/** The warm-up times, one per process ("10266, 10190"); a single object in results of one process. @param {any} warmUp */
+const warmUpsOf = (warmUp) => (Array.isArray(warmUp) ? warmUp : [warmUp]).map((w) => f0(w.ms)).join(', ');
 
 /** @param {string[]} header @param {string[][]} rows */
 function textTable(header, rows) {
