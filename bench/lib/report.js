@@ -249,9 +249,9 @@ function report(results) {
 	md.push('# Benchmark results');
 	md.push('');
 	md.push('Written by `npm run bench` (`bench/run.js`); raw data in `bench/out/results.json` (not committed). Timings on a shared');
-	md.push('machine are noisy, so every comparison below is a ratio between contenders measured in the same run: throughput in');
-	md.push('one process with the contenders interleaved (one process per setting of items and latency), memory in one process per');
-	md.push('contender, one after the other.');
+	md.push('machine are noisy, so every comparison below is a ratio between contenders measured in the same run: throughput with');
+	md.push('all contenders interleaved in each of a few processes per setting of items and latency, one after the other, memory in');
+	md.push('one process per contender, one after the other.');
 	md.push('');
 	md.push('## Machine and versions');
 	md.push('');
