@@ -32,8 +32,9 @@
  *
  * Steps: prepare the runtime (scripts/n8n-runtime.js), `npm run build`, copy dist/ to bench/out/package (so that a
  * rebuild running elsewhere cannot change what is measured half-way), `npm pack --dry-run --json`, load-time samples
- * (fresh processes), throughput (per setting, 4 processes in turn, all contenders interleaved in each), peak memory (one process per contender),
- * then the table: printed, and written to bench/RESULTS.md with the machine and the raw numbers.
+ * (fresh processes), throughput (per setting, --processes processes in turn, all contenders interleaved in each), peak
+ * memory (one process per contender), then the table: printed, and written to bench/RESULTS.md with the machine and
+ * the raw numbers.
  * Every number that is compared is a ratio between contenders measured in the same run.
  */
 
