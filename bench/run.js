@@ -61,8 +61,8 @@ function parseArgs(/** @type {string[]} */ argv) {
 		// Eight: at 150 ms a 300-item run spends about 1.3 s of CPU and single rounds spread by ±15 %; with six, the
 		// median CPU ratio moved by 4 % between runs.
 		runs: 8,
-		// The same build and settings measured in one process after another gave medians of the CPU ratio at 150 ms
-		// from 0.97 to 1.08, each with 12 or 16 rounds; the rounds of one process move together (11 of 12 above 1 in
+		// The same build measured at 150 ms in one process after another gave medians of the CPU ratio from 0.97 to
+		// 1.08, each with 12 or 16 rounds; the rounds of one process move together (11 of 12 above 1 in
 		// one). Spreading the rounds over processes averages that out; each costs one more warm-up round.
 		processes: 4,
 		/** @type {number[] | undefined} */

@@ -334,11 +334,11 @@ function report(results) {
 	return { table, markdown: `${md.join('\n')}\n` };
 }
 
-/** "4 processes"; results written before the rounds were spread over processes came from one. @param {any} t */
+/** "4 processes", or "one process". @param {any} t */
 const processesOf = (t) => (t.config.processes > 1 ? `${t.config.processes} processes` : 'one process');
 
-/** The warm-up times, one per process ("10266, 10190"); a single object in results of one process. @param {any} warmUp */
-const warmUpsOf = (warmUp) => (Array.isArray(warmUp) ? warmUp : [warmUp]).map((w) => f0(w.ms)).join(', ');
+/** The warm-up times, one per process ("10266, 10190"). @param {Array<{ ms: number }>} warmUps */
+const warmUpsOf = (warmUps) => warmUps.map((w) => f0(w.ms)).join(', ');
 
 /** @param {string[]} header @param {string[][]} rows */
 function textTable(header, rows) {
