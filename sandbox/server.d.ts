@@ -165,6 +165,7 @@ export type Fault = FaultScope &
 		| { type: 'html'; status?: number } // proxy-style HTML error page; default 502
 		| { type: 'empty'; status?: number } // no body at all; default 500
 		| { type: 'text'; status?: number; body?: string } // text/plain; default 200 'not json'
+		| { type: 'redirect'; status?: number; location: string } // no body, a Location header; default 307
 		| { type: 'delay'; ms: number } // normal answer, but late
 		| { type: 'drop' } // socket destroyed without an answer
 	);

@@ -65,7 +65,7 @@ function decodeParams(groups) {
 
 // ---- Faults -----------------------------------------------------------------
 
-const FAULT_TYPES = ['status', 'html', 'empty', 'text', 'delay', 'drop'];
+const FAULT_TYPES = ['status', 'html', 'empty', 'text', 'redirect', 'delay', 'drop'];
 
 /** @param {Fault} fault @returns {{ fault: Fault, remaining: number }} */
 function armFault(fault) {
@@ -77,6 +77,9 @@ function armFault(fault) {
 	}
 	if (fault.type === 'delay' && !(typeof fault.ms === 'number' && fault.ms >= 0)) {
 		throw new TypeError('delay fault needs ms >= 0');
+	}
+	if (fault.type === 'redirect' && !(typeof fault.location === 'string' && fault.location !== '')) {
+		throw new TypeError('redirect fault needs a location');
 	}
 	return { fault: { ...fault }, remaining: fault.times ?? Infinity };
 }
@@ -107,6 +110,8 @@ function faultReply(fault) {
 			return { status: fault.status ?? 500, body: '' };
 		case 'text':
 			return { status: fault.status ?? 200, body: fault.body ?? 'not json', headers: { 'content-type': 'text/plain; charset=utf-8' } };
+		case 'redirect':
+			return { status: fault.status ?? 307, body: '', headers: { location: fault.location } };
 		case 'status':
 			// Without a body: OKdokument's report for the status, in the dialect spoken; a given body is sent as it is.
 			return fault.body === undefined ? apiError(fault.status ?? 500, 'err.internal', '') : json(fault.status ?? 500, fault.body);
