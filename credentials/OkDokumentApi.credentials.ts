@@ -23,6 +23,9 @@ const baseUrlExpression =
 	` : $credentials.environment === "development" ? "${OKDOKUMENT_ENVIRONMENT_URLS.development}"` +
 	` : "${OKDOKUMENT_ENVIRONMENT_URLS.production}" }}`;
 
+/** The redirects a server sends for a moved address; the test reports them instead of following them. */
+const REDIRECT_STATUSES = [301, 302, 303, 307, 308];
+
 export class OkDokumentApi implements ICredentialType {
 	name = 'okDokumentApi';
 
@@ -105,6 +108,8 @@ export class OkDokumentApi implements ICredentialType {
 			baseURL: baseUrlExpression,
 			url: '/JSON/counter',
 			method: 'GET',
+			// As the node's own requests: the key never follows a redirect to another host.
+			disableFollowRedirect: true,
 		},
 		rules: [
 			{
@@ -123,6 +128,13 @@ export class OkDokumentApi implements ICredentialType {
 						'OKdokument knows this API key but does not allow it to use the API (403). Ask OKdokument to enable API access for it.',
 				},
 			},
+			...REDIRECT_STATUSES.map((value) => ({
+				type: 'responseCode' as const,
+				properties: {
+					value,
+					message: `OKdokument answered with a redirect (${value}). The API key is only sent to the address set here: choose the matching environment, or enter the address OKdokument has now as the Base URL.`,
+				},
+			})),
 		],
 	};
 }

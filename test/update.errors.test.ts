@@ -1,3 +1,4 @@
+import { createServer as createHttpServer, type IncomingHttpHeaders, type Server as HttpServer } from 'node:http';
 import { createServer, type Server } from 'node:net';
 
 import { FORBIDDEN_KEY, KNOWN_ID, runUpdate, sandboxCredential, useSandbox } from './support/okdokument';
@@ -163,5 +164,47 @@ describe('No answer at all: network failures name the base URL and the cause', (
 		expect(result.error?.message).toBe(`Could not reach OKdokument at ${sandbox.url}: no answer came within 300 ms`);
 		expect(result.error?.description).toMatch(/raise the timeout in the node options/);
 		expect(Date.now() - started).toBeLessThan(2500);
+	});
+});
+
+describe('A redirect is not followed: the API key goes nowhere but to the base URL', () => {
+	let elsewhere: HttpServer;
+	const reached: IncomingHttpHeaders[] = [];
+	beforeAll(async () => {
+		// Another host as far as the node knows: it answers every request, as a real one would.
+		elsewhere = createHttpServer((request, response) => {
+			reached.push(request.headers);
+			request.resume();
+			response.writeHead(200, { 'content-type': 'application/json' });
+			response.end('{"message":"msg.updated","result":"elsewhere"}');
+		});
+		await new Promise<void>((resolve) => elsewhere.listen(0, '127.0.0.1', resolve));
+	});
+	afterAll(async () => {
+		await new Promise<void>((resolve) => elsewhere.close(() => resolve()));
+	});
+
+	it.each([301, 307, 308])('HTTP %i: an error naming where it pointed, nothing sent there, no retry', async (status) => {
+		reached.length = 0;
+		const location = `http://127.0.0.1:${(elsewhere.address() as { port: number }).port}/JSON/signatureRequest`;
+		sandbox.setFault({ type: 'redirect', status, location });
+		const result = await runUpdate({
+			credential: sandboxCredential(sandbox),
+			items: [{ id: KNOWN_ID }],
+			parameters: { signatureRequestId: '={{ $json.id }}', resultUrl: 'https://example.com/done' },
+		});
+
+		// Followed, the redirect would carry the key there: only Authorization and Cookie are dropped across hosts.
+		expect(reached).toEqual([]);
+		expect(sandbox.requests).toHaveLength(1);
+		expect(result.error).toMatchObject({
+			name: 'NodeApiError',
+			message: `OKdokument answered with a redirect (HTTP ${status})`,
+			httpCode: String(status),
+			context: { itemIndex: 0 },
+		});
+		expect(result.error?.description).toBe(
+			`The node does not follow redirects, so that the API key is only ever sent to the base URL of the OKdokument credential, not to ${location}. If OKdokument has moved, choose the matching environment or enter the new address as the Base URL; if a proxy in between redirects, check its settings.`,
+		);
 	});
 });

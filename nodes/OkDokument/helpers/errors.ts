@@ -14,6 +14,8 @@ export interface FailedResponse {
 	/** The raw body, already stripped of secrets, when it was not JSON. */
 	text?: string;
 	contentType?: string;
+	/** Where a redirect (3xx) pointed, already stripped of secrets. */
+	location?: string;
 	/** Milliseconds the server asked us to wait (Retry-After), when it did. */
 	retryAfterMs?: number;
 }
@@ -45,10 +47,19 @@ function headline(statusCode: number): string {
 	return 'OKdokument answered with an error';
 }
 
+function isRedirect(statusCode: number): boolean {
+	return statusCode >= 300 && statusCode < 400;
+}
+
+/** The transport never follows a redirect, so that the API key goes nowhere but to the base URL. */
+function describeRedirect(location: string | undefined): string {
+	return `The node does not follow redirects, so that the API key is only ever sent to the base URL of the OKdokument credential${location ? `, not to ${location}` : ''}. If OKdokument has moved, choose the matching environment or enter the new address as the Base URL; if a proxy in between redirects, check its settings.`;
+}
+
 function failureFor(response: FailedResponse): Failure | undefined {
 	const { statusCode, retryAfterMs } = response;
 	if (statusCode === 401) return { cause: 'credential-invalid' };
-	if (statusCode === 400 || statusCode === 403 || statusCode === 404) {
+	if (statusCode === 400 || statusCode === 403 || statusCode === 404 || isRedirect(statusCode)) {
 		return { cause: 'configuration-invalid' };
 	}
 	if (statusCode === 429) return { cause: 'rate-limited', retryAfterMs };
@@ -115,6 +126,7 @@ export function errorFromResponse(
 
 	let message: string;
 	if (isSuccessStatus) message = `OKdokument answered HTTP ${statusCode} but the answer could not be read`;
+	else if (isRedirect(statusCode)) message = `OKdokument answered with a redirect (HTTP ${statusCode})`;
 	else if (text && isSentence(text)) message = text;
 	else message = `${headline(statusCode)} (HTTP ${statusCode}${text ? `: ${text}` : ''})`;
 
@@ -122,11 +134,14 @@ export function errorFromResponse(
 		hints[statusCode] ??
 		STATUS_DESCRIPTIONS[statusCode] ??
 		(statusCode >= 500 ? SERVER_FAILURE_DESCRIPTION : 'Check the values sent to OKdokument.');
-	const description = report
-		? isSuccessStatus
-			? 'The answer was JSON but not the object OKdokument documents.'
-			: meaning
-		: `${describeNonJsonBody(response)} ${isSuccessStatus ? 'Retrying later may help.' : meaning}`;
+	let description: string;
+	// A redirect's body is a courtesy page; where it points is what matters.
+	if (isRedirect(statusCode)) description = describeRedirect(response.location);
+	else if (report) {
+		description = isSuccessStatus ? 'The answer was JSON but not the object OKdokument documents.' : meaning;
+	} else {
+		description = `${describeNonJsonBody(response)} ${isSuccessStatus ? 'Retrying later may help.' : meaning}`;
+	}
 
 	const error = createApiError(node, (report ?? {}) as JsonObject, { message, description }, {
 		httpCode: String(statusCode),

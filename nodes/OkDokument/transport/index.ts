@@ -267,6 +267,7 @@ async function attempt<T>(
 	const report = parseJson(readText());
 	const isReport = report !== null && typeof report === 'object';
 	const retryAfterMs = parseRetryAfter(header(headers, 'retry-after'));
+	const location = header(headers, 'location');
 	return {
 		error: errorFromResponse(
 			this.getNode(),
@@ -275,6 +276,7 @@ async function attempt<T>(
 				report: isReport ? (report as IDataObject) : undefined,
 				text: isReport ? undefined : readText(),
 				contentType: header(headers, 'content-type'),
+				location: location && connection.redact(location),
 				retryAfterMs,
 			},
 			itemIndex,
@@ -310,6 +312,11 @@ async function send<T>(
 		encoding,
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
+		// The key goes only to the credential's base URL: a followed redirect would send x-api-key
+		// to whatever host the Location names (only Authorization and Cookie are dropped across hosts).
+		// A redirect comes back as a 3xx, which the error says. It also saves the redirect layer's
+		// work on every request.
+		disableFollowRedirect: true,
 		timeout: settings.timeoutMs,
 	};
 	if (abortSignal) options.abortSignal = abortSignal;

@@ -7,6 +7,7 @@
  */
 
 const assert = require('node:assert/strict');
+const http = require('node:http');
 
 const lib = require('../../../scripts/lib/n8n');
 const { API_KEY, WRONG_KEY, KNOWN_ID, KNOWN_ID_2 } = require('../lib/fixtures');
@@ -108,6 +109,36 @@ module.exports = {
 					updated?.[0].map((j) => j.message),
 					['msg.updated', 'msg.updated'],
 				);
+			},
+		},
+		{
+			name: 'a redirect is not followed: the run fails with the 3xx, and the key goes nowhere else',
+			run: async (ctx) => {
+				const { sandbox } = ctx;
+				/** @type {import('node:http').IncomingHttpHeaders[]} */
+				const reached = [];
+				const elsewhere = http.createServer((request, response) => {
+					reached.push(request.headers);
+					response.writeHead(200, { 'content-type': 'application/json' });
+					response.end('{"message":"msg.updated","result":"elsewhere"}');
+				});
+				await new Promise((resolve) => elsewhere.listen(0, '127.0.0.1', () => resolve(undefined)));
+				try {
+					const { port } = /** @type {import('node:net').AddressInfo} */ (elsewhere.address());
+					const location = `http://127.0.0.1:${port}/JSON/signatureRequest`;
+					sandbox.setFault({ type: 'redirect', status: 307, location, times: 1 });
+					const run = await runEnding(ctx, 'e2eHappy', 1);
+					assert.deepEqual(reached, [], 'the key must not follow the redirect');
+					assert.equal(sandbox.requests.length, 1, 'a redirect is not retried');
+					const error = run.output.data.resultData.error;
+					assert.equal(error?.message, 'OKdokument answered with a redirect (HTTP 307)');
+					assert.equal(String(error?.httpCode), '307');
+					const description = String(error?.description);
+					assert.ok(description.includes(`, not to ${location}.`), `the description names where it pointed: ${description}`);
+				} finally {
+					sandbox.clearFaults();
+					await new Promise((resolve) => elsewhere.close(() => resolve(undefined)));
+				}
 			},
 		},
 		{
