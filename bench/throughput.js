@@ -60,7 +60,7 @@ async function main() {
 		bench.addHttpRequest(true);
 		bench.raw(5);
 		bench.raw(config.items);
-		// The least any node in n8n's engine does per item (see lib/setup.js): the targets' baseline.
+		// The least a node does per item with n8n's helper as it comes (see lib/setup.js): the targets' baseline.
 		bench.floor('helper', 5);
 		// The same with a raw keep-alive client: what n8n's helper itself costs.
 		if (config.diagnose) bench.floor('raw', 5);

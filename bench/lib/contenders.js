@@ -156,7 +156,7 @@ async function rawClient(sandboxUrl, itemCount, concurrency) {
 }
 
 /**
- * The bench-only "floor" node types (see setup.js): what a node must do per item at the least.
+ * The bench-only "floor" node types (see setup.js): what a node does per item at the least with n8n's helper as it comes.
  * @param {{ workflowLib: any }} engine
  * @param {string} sandboxUrl
  */

@@ -117,7 +117,7 @@ async function setUp(options) {
 		/**
 		 * Bench-only nodes that do what the OKdokument node does per item with nothing of its own: read the same
 		 * three expressions, send the request (with a raw keep-alive client, or with n8n's httpRequest helper and the key
-		 * read once), output the answer. What any node in n8n's engine could reach with these parameters.
+		 * read once, its other options n8n's defaults), output the answer.
 		 * @param {'raw' | 'helper'} how
 		 * @param {number} concurrency
 		 */
