@@ -1,10 +1,9 @@
-import { createServer, type IncomingHttpHeaders } from 'node:http';
-
 import { OkDokumentApi } from '../credentials/OkDokumentApi.credentials';
-import { API_KEY, FORBIDDEN_KEY, KNOWN_ID, runUpdate, useSandbox } from './support/okdokument';
+import { API_KEY, FORBIDDEN_KEY, KNOWN_ID, runUpdate, useOtherHost, useSandbox } from './support/okdokument';
 import { resolveCredentialTestRequest, testCredential } from './harness';
 
 const sandbox = useSandbox();
+const elsewhere = useOtherHost({ count: 1 });
 
 describe('OKdokument API credential', () => {
 	it('declares the public contract: type name and property names', () => {
@@ -55,27 +54,15 @@ describe('OKdokument API credential', () => {
 	});
 
 	it('test fails on a redirect, says so, and sends the key nowhere else', async () => {
-		const reached: IncomingHttpHeaders[] = [];
-		const elsewhere = createServer((request, response) => {
-			reached.push(request.headers);
-			response.writeHead(200, { 'content-type': 'application/json' });
-			response.end('{"count":1}');
-		});
-		await new Promise<void>((resolve) => elsewhere.listen(0, '127.0.0.1', resolve));
-		try {
-			const { port } = elsewhere.address() as { port: number };
-			sandbox.setFault({ type: 'redirect', status: 302, location: `http://127.0.0.1:${port}/JSON/counter` });
-			const result = await testCredential(OkDokumentApi, { apiKey: API_KEY, environment: 'custom', baseUrl: sandbox.url });
+		sandbox.setFault({ type: 'redirect', status: 302, location: `${elsewhere.url}/JSON/counter` });
+		const result = await testCredential(OkDokumentApi, { apiKey: API_KEY, environment: 'custom', baseUrl: sandbox.url });
 
-			expect(reached).toEqual([]);
-			expect(result).toEqual({
-				status: 'Error',
-				message:
-					'OKdokument answered with a redirect (302). The API key is only sent to the address set here: choose the matching environment, or enter the address OKdokument has now as the Base URL.',
-			});
-		} finally {
-			await new Promise<void>((resolve) => elsewhere.close(() => resolve()));
-		}
+		expect(elsewhere.reached).toEqual([]);
+		expect(result).toEqual({
+			status: 'Error',
+			message:
+				'OKdokument answered with a redirect (302). The API key is only sent to the address set here: choose the matching environment, or enter the address OKdokument has now as the Base URL.',
+		});
 	});
 
 	it.each([

@@ -1,7 +1,6 @@
-import { createServer as createHttpServer, type IncomingHttpHeaders, type Server as HttpServer } from 'node:http';
 import { createServer, type Server } from 'node:net';
 
-import { FORBIDDEN_KEY, KNOWN_ID, runUpdate, sandboxCredential, useSandbox } from './support/okdokument';
+import { FORBIDDEN_KEY, KNOWN_ID, runUpdate, sandboxCredential, useOtherHost, useSandbox } from './support/okdokument';
 
 const sandbox = useSandbox();
 
@@ -168,25 +167,11 @@ describe('No answer at all: network failures name the base URL and the cause', (
 });
 
 describe('A redirect is not followed: the API key goes nowhere but to the base URL', () => {
-	let elsewhere: HttpServer;
-	const reached: IncomingHttpHeaders[] = [];
-	beforeAll(async () => {
-		// Another host as far as the node knows: it answers every request, as a real one would.
-		elsewhere = createHttpServer((request, response) => {
-			reached.push(request.headers);
-			request.resume();
-			response.writeHead(200, { 'content-type': 'application/json' });
-			response.end('{"message":"msg.updated","result":"elsewhere"}');
-		});
-		await new Promise<void>((resolve) => elsewhere.listen(0, '127.0.0.1', resolve));
-	});
-	afterAll(async () => {
-		await new Promise<void>((resolve) => elsewhere.close(() => resolve()));
-	});
+	// It answers as OKdokument would, so a followed redirect would pass as a success.
+	const elsewhere = useOtherHost({ message: 'msg.updated', result: 'elsewhere' });
 
 	it.each([301, 307, 308])('HTTP %i: an error naming where it pointed, nothing sent there, no retry', async (status) => {
-		reached.length = 0;
-		const location = `http://127.0.0.1:${(elsewhere.address() as { port: number }).port}/JSON/signatureRequest`;
+		const location = `${elsewhere.url}/JSON/signatureRequest`;
 		sandbox.setFault({ type: 'redirect', status, location });
 		const result = await runUpdate({
 			credential: sandboxCredential(sandbox),
@@ -195,7 +180,7 @@ describe('A redirect is not followed: the API key goes nowhere but to the base U
 		});
 
 		// Followed, the redirect would carry the key there: only Authorization and Cookie are dropped across hosts.
-		expect(reached).toEqual([]);
+		expect(elsewhere.reached).toEqual([]);
 		expect(sandbox.requests).toHaveLength(1);
 		expect(result.error).toMatchObject({
 			name: 'NodeApiError',
