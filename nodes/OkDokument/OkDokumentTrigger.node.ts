@@ -11,9 +11,9 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { downloadPdf } from './actions/document/requests';
-import type { SigningCallback, SigningOutcome } from './trigger/callback';
-import { readCallback, SIGNING_OUTCOMES } from './trigger/callback';
+import { downloadPdf } from './documents/requests';
+import type { SigningCallback, SigningOutcome } from './callbacks/callback';
+import { readCallback, SIGNING_OUTCOMES } from './callbacks/callback';
 import { checkForMissedEvents, isCheckDue, readCatchUpSettings } from './trigger/catchUp';
 import { triggerProperties } from './trigger/description';
 import { readEvents } from './trigger/memory';

@@ -1,8 +1,8 @@
 import type { IDataObject, INodeExecutionData, IPollFunctions, IWebhookFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { CALLBACK_FAILED_STATE, listDocuments } from '../actions/document/requests';
-import { SIGNING_OUTCOMES } from './callback';
+import { CALLBACK_FAILED_STATE, listDocuments } from '../documents/requests';
+import { SIGNING_OUTCOMES } from '../callbacks/callback';
 import type { RememberedEvent } from './memory';
 import { findRound, readEvents, rememberEvents } from './memory';
 import { DELIVERY_FAILED } from './verdict';

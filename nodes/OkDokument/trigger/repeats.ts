@@ -1,6 +1,6 @@
 import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
 
-import type { SigningCallback } from './callback';
+import type { SigningCallback } from '../callbacks/callback';
 import { isInScope, readCatchUpSettings } from './catchUp';
 import type { RememberedEvent } from './memory';
 import { findRepeatedCallback, findRound, rememberEvents } from './memory';

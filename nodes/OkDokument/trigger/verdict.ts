@@ -1,8 +1,8 @@
 import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
 
-import { CALLBACK_FAILED_STATE, findDocumentMetadata } from '../actions/document/requests';
-import type { SigningCallback, SigningOutcome } from './callback';
-import { readId, toSigningOutcome } from './callback';
+import { CALLBACK_FAILED_STATE, findDocumentMetadata } from '../documents/requests';
+import type { SigningCallback, SigningOutcome } from '../callbacks/callback';
+import { readId, toSigningOutcome } from '../callbacks/callback';
 
 export interface VerdictSettings {
 	/** The outcomes the workflow starts on. */

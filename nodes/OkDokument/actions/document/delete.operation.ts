@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { answerMessage } from '../../helpers/answers';
 import { documentIdField, readDocumentId } from './fields';
-import { deleteDocument } from './requests';
+import { deleteDocument } from '../../documents/requests';
 
 const properties: INodeProperties[] = [documentIdField];
 

@@ -3,7 +3,7 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { binaryPropertyField } from '../../helpers/binary';
 import { documentIdField, readDocumentId } from './fields';
-import { downloadPdf } from './requests';
+import { downloadPdf } from '../../documents/requests';
 
 const properties: INodeProperties[] = [
 	documentIdField,

@@ -1,6 +1,5 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { StatusHints } from '../../helpers/errors';
 import { fieldOf, validateId } from '../../helpers/validation';
 
 /** The Document ID field of Get, Download and Delete. */
@@ -22,12 +21,3 @@ export function readDocumentId(context: IExecuteFunctions, itemIndex: number): s
 		fieldOf(context, itemIndex, 'Document ID'),
 	);
 }
-
-/** The path of one document under /JSON, with the ID encoded as one path segment. */
-export function documentPath(prefix: string, documentId: string): string {
-	return `${prefix}/${encodeURIComponent(documentId)}`;
-}
-
-export const documentNotFoundHints: StatusHints = {
-	404: 'The document does not exist or was deleted (OKdokument deletes signed documents 10 days after signing, unsigned after 30 days). Check the Document ID and the environment in the credential.',
-};

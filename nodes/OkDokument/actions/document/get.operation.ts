@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { documentIdField, readDocumentId } from './fields';
-import { getDocumentMetadata } from './requests';
+import { getDocumentMetadata } from '../../documents/requests';
 
 const properties: INodeProperties[] = [documentIdField];
 

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { listDocuments } from './requests';
+import { listDocuments } from '../../documents/requests';
 
 const ALL_STATES = '*';
 

@@ -3,7 +3,7 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { binaryPropertyField, readDocumentFile } from '../../helpers/binary';
 import { answerMessage } from '../../helpers/answers';
-import { uploadDocument } from './requests';
+import { uploadDocument } from '../../documents/requests';
 
 const UPLOAD_STATES = ['tosign', 'tags', 'tostamp'];
 

@@ -4,7 +4,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { answerMessage, isReportedFailure } from '../../helpers/answers';
 import { toNodeError } from '../../helpers/errors';
 import { okDokumentApiRequest } from '../../transport';
-import { deleteDocument, uploadDocument } from '../document/requests';
+import { deleteDocument, uploadDocument } from '../../documents/requests';
 import type { SigningInput } from './signingInput';
 
 /** The signature request as it was created. */

@@ -1,7 +1,7 @@
 import type { IDataObject, INodeExecutionData, IWebhookDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import { downloadPdf } from '../document/requests';
+import { downloadPdf } from '../../documents/requests';
 import type { ResumeVerdict, WaitingFor } from './waitingOutcome';
 import { judgeResumeCall, readDownloadField, readWaitingFor } from './waitingOutcome';
 

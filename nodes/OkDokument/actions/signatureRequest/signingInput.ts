@@ -5,7 +5,7 @@ import { binaryPropertyField, readDocumentFile } from '../../helpers/binary';
 import type { FieldRef } from '../../helpers/validation';
 import { invalidField, validateId, validateOptionalHttpUrl } from '../../helpers/validation';
 import { documentIdField } from '../document/fields';
-import type { DocumentUpload } from '../document/requests';
+import type { DocumentUpload } from '../../documents/requests';
 import type { AllowedFieldsEncoding } from './acroFields';
 import {
 	allowedFieldsEncodingOption,

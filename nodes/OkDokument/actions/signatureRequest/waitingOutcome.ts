@@ -1,10 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties, IWebhookFunctions } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import type { SigningCallback, SigningOutcome } from '../../trigger/callback';
-import { readCallback, toSigningOutcome } from '../../trigger/callback';
+import type { SigningCallback, SigningOutcome } from '../../callbacks/callback';
+import { readCallback, toSigningOutcome } from '../../callbacks/callback';
 import { toNodeError } from '../../helpers/errors';
-import { CALLBACK_FAILED_STATE, findDocumentMetadata } from '../document/requests';
+import { CALLBACK_FAILED_STATE, findDocumentMetadata } from '../../documents/requests';
 
 /**
  * What decides whether a callback to Send and Wait's resume URL ends the wait: the URL names the

@@ -1,17 +1,26 @@
 import type { IBinaryData, IDataObject, INode } from 'n8n-workflow';
 import { jsonParse, NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { errorFromResponse, toNodeError } from '../../helpers/errors';
-import type { DownloadedFile, OkDokumentContext } from '../../transport';
-import { okDokumentApiRequest, okDokumentApiRequestList, okDokumentDownload } from '../../transport';
-import { documentNotFoundHints, documentPath } from './fields';
+import type { StatusHints } from '../helpers/errors';
+import { errorFromResponse, toNodeError } from '../helpers/errors';
+import type { DownloadedFile, OkDokumentContext } from '../transport';
+import { okDokumentApiRequest, okDokumentApiRequestList, okDokumentDownload } from '../transport';
 
 /**
- * The document calls that other operations build on (Create uploads first, Send and Wait
- * confirms and downloads), next to the Document operations that expose them one by one.
+ * OKdokument's document calls: the Document operations expose them one by one, Create uploads
+ * first, Send and Wait and the trigger confirm callbacks and download the signed PDF with them.
  */
 
 const PDF_MIME_TYPE = 'application/pdf';
+
+/** The path of one document under /JSON, with the ID encoded as one path segment. */
+function documentPath(prefix: string, documentId: string): string {
+	return `${prefix}/${encodeURIComponent(documentId)}`;
+}
+
+const documentNotFoundHints: StatusHints = {
+	404: 'The document does not exist or was deleted (OKdokument deletes signed documents 10 days after signing, unsigned after 30 days). Check the Document ID and the environment in the credential.',
+};
 
 export interface DocumentUpload {
 	/** The file as base64. */
