@@ -3,17 +3,20 @@
 'use strict';
 
 // Runs the OKdokument sandbox in the foreground (dev tooling, never shipped).
-// Usage: node sandbox/cli.js [--port 8787] [--host 127.0.0.1] [--api-key KEY] [--seed N] [--dialect wiki|connector]
+// Usage: node sandbox/cli.js [--port 8787] [--host 127.0.0.1] [--api-key KEY] [--seed N] [--dialect wiki|connector] [--callback-timeout MS]
 
 const { startSandbox, DEFAULT_API_KEY, DIALECTS, demoSignatureRequests } = require('./server');
 
 const USAGE = `Usage: node sandbox/cli.js [--port 8787] [--host 127.0.0.1] [--api-key KEY] [--seed N] [--dialect wiki|connector]
+                           [--callback-timeout MS]
   --port     port to listen on (0 = any free port), default 8787
   --host     interface to bind, default 127.0.0.1
   --api-key  the accepted x-api-key, default ${DEFAULT_API_KEY}
   --seed     number of example signature requests, default 3
   --dialect  which documentation to answer as: wiki (default) or connector (the Power Automate connector's
-             shapes: no documentId, {code, message, result, statusCode, success} errors and callbacks, 405 on PATCH)`;
+             shapes: no documentId, {code, message, result, statusCode, success} errors and callbacks, 405 on PATCH)
+  --callback-timeout  how long the signer waits for the answer to a sendInfo callback before it marks the
+             document errorsendinfo, in ms, default 10000`;
 
 /** @param {string} message */
 function fail(message) {
@@ -23,7 +26,7 @@ function fail(message) {
 
 /** @param {string[]} argv */
 function parseArgs(argv) {
-	/** @type {{ port: number, host: string, apiKey: string, seed: number, dialect: import('./server').Dialect }} */
+	/** @type {{ port: number, host: string, apiKey: string, seed: number, dialect: import('./server').Dialect, callbackTimeoutMs?: number }} */
 	const options = { port: 8787, host: '127.0.0.1', apiKey: DEFAULT_API_KEY, seed: 3, dialect: 'wiki' };
 	for (let i = 0; i < argv.length; i++) {
 		const [flag, inline] = argv[i].split(/=(.*)/s);
@@ -38,6 +41,7 @@ function parseArgs(argv) {
 		else if (flag === '--api-key') options.apiKey = value;
 		else if (flag === '--port' && Number.isInteger(count) && count >= 0 && count < 65536) options.port = count;
 		else if (flag === '--seed' && Number.isInteger(count) && count >= 0) options.seed = count;
+		else if (flag === '--callback-timeout' && Number.isInteger(count) && count > 0) options.callbackTimeoutMs = count;
 		else if (flag === '--dialect' && DIALECTS.includes(/** @type {import('./server').Dialect} */ (value))) {
 			options.dialect = /** @type {import('./server').Dialect} */ (value);
 		}
@@ -55,6 +59,7 @@ async function main() {
 		apiKeys: { [options.apiKey]: { permitted: true } },
 		signatureRequests: seed,
 		dialect: options.dialect,
+		...(options.callbackTimeoutMs ? { callbackTimeoutMs: options.callbackTimeoutMs } : {}),
 		log: (line) => console.log(`${new Date().toISOString().slice(11, 23)} ${line}`),
 	});
 	console.log(`OKdokument sandbox listening on ${sandbox.url} (API under ${sandbox.url}/JSON)`);

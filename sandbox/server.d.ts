@@ -118,6 +118,34 @@ export interface SandboxOptions {
 	quiet?: boolean;
 	/** Custom sink for the one-line-per-request log; overrides `quiet`. */
 	log?: (line: string) => void;
+	/**
+	 * How long the signer waits for the answer to a sendInfo callback, in ms; default 10000. A callback not
+	 * answered in time leaves the document errorsendinfo, as any failed delivery does. `reset()` returns to it.
+	 */
+	callbackTimeoutMs?: number;
+}
+
+/**
+ * The e-mail with the signing link that OKdokument sends when a new request's rules set `emailTo` (with
+ * `emailFrom`, which it requires: without it Create answers 400 err.missing.emailFrom). Recorded, never sent.
+ */
+export interface SentEmail {
+	/** Always okdokument@okdokument.sk (docs §6). */
+	from: string;
+	/** The signer: the rule emailTo. */
+	to: string;
+	/** Where replies go: the rule emailFrom. */
+	replyTo: string;
+	/** The rule nameFrom, when set. */
+	senderName?: string;
+	/** The rule emailMessage, when set. */
+	message?: string;
+	signatureRequestId: string;
+	documentId: string;
+	/** The signing link it carries: {base}/openDocument/<signatureRequestId>. */
+	url: string;
+	/** Epoch ms. */
+	sentAt: number;
 }
 
 export interface RecordedRequest {
@@ -189,6 +217,10 @@ export interface Sandbox {
 	listSignatureRequests(): SignatureRequestRecord[];
 	/** Adds or replaces one record; returns a copy of what was stored. */
 	addSignatureRequest(record: SignatureRequestInput): SignatureRequestRecord;
+	/** Copies of the signing-link e-mails sent since the start or the last reset(), oldest first. */
+	readonly emails: SentEmail[];
+	/** How long the signer waits for a callback's answer from now on (ms); reset() restores the start value. */
+	setCallbackTimeout(ms: number): void;
 	/** A copy of the stored document (bytes included), or undefined. */
 	getDocument(id: string): DocumentRecord | undefined;
 	/** Stores a document as an upload would ('tags' and 'tostamp' end in 'tosign'); returns a copy. */
@@ -207,7 +239,10 @@ export interface Sandbox {
 	 * The document's state does not change. Rejects (SigningRefused) for an unknown or unfinished request.
 	 */
 	redeliverCallback(signatureRequestId: string): Promise<{ status: number | null; error?: string }>;
-	/** Restores the seed state and the starting dialect, and clears the request log, all faults, latency and chaos. */
+	/**
+	 * Restores the seed state (no e-mails), the starting dialect and callback timeout, and clears the request log,
+	 * all faults, latency and chaos.
+	 */
 	reset(): void;
 	/** Answers every request this many ms late (simulated network and server time); 0 turns it off. */
 	setLatency(ms: number): void;

@@ -24,7 +24,7 @@ const MAX_BODY_BYTES = 20 * 1024 * 1024; // a 10 MB PDF as base64 plus JSON over
 const { apiError, isObject, json } = require('./replies');
 const { DIALECTS, checkDialect, inDialect } = require('./dialects');
 const { addDocument, demoSignatureRequests, freshState, toRecord } = require('./state');
-const { finishSigning, redeliverCallback } = require('./signer');
+const { finishSigning, redeliverCallback, CALLBACK_TIMEOUT_MS } = require('./signer');
 
 /**
  * Every path under /JSON needs a valid x-api-key (checked before routing). Each module
@@ -167,6 +167,12 @@ function chaosReply(kind, retryAfterSeconds) {
 	return apiError(503, 'err.service.unavailable', '');
 }
 
+/** @param {unknown} ms @returns {number} */
+function checkTimeout(ms) {
+	if (!(typeof ms === 'number' && Number.isFinite(ms) && ms > 0)) throw new TypeError('callback timeout must be a number of ms > 0');
+	return ms;
+}
+
 // ---- Server -----------------------------------------------------------------
 
 /** @param {http.IncomingMessage} req */
@@ -220,6 +226,8 @@ async function startSandbox(options = {}) {
 	const timers = new Set();
 	let url = '';
 	let latencyMs = 0;
+	const startCallbackTimeoutMs = checkTimeout(options.callbackTimeoutMs ?? CALLBACK_TIMEOUT_MS);
+	let callbackTimeoutMs = startCallbackTimeoutMs;
 	/** Aborts sendInfo callbacks still waiting for an answer when the sandbox stops. */
 	const stopController = new AbortController();
 	// Every callback in flight listens to it: a burst of signings (hundreds at once) is no listener leak.
@@ -236,6 +244,11 @@ async function startSandbox(options = {}) {
 			}, ms);
 			timers.add(timer);
 		});
+	}
+
+	/** How the signer delivers callbacks now: in the dialect spoken, given up on when the sandbox stops or after the timeout. */
+	function delivery() {
+		return { dialect, signal: stopController.signal, callbackTimeoutMs };
 	}
 
 	/** @param {RecordedRequest} request @returns {Reply | undefined} */
@@ -263,7 +276,15 @@ async function startSandbox(options = {}) {
 			const allow = [...new Set(matches.map((m) => m.route.method))].join(', ');
 			return { ...apiError(405, 'err.method.not.allowed', method), headers: { allow } };
 		}
-		return hit.route.handler({ request, buffer, params: decodeParams(hit.match?.groups), state, url, dialect });
+		return hit.route.handler({
+			request,
+			buffer,
+			params: decodeParams(hit.match?.groups),
+			state,
+			url,
+			dialect,
+			delivery: { signal: stopController.signal, timeoutMs: callbackTimeoutMs },
+		});
 	}
 
 	/** @param {http.ServerResponse} res @param {Reply} reply @param {RecordedRequest} request @param {string} note */
@@ -403,14 +424,21 @@ async function startSandbox(options = {}) {
 			if (input.signedContent) record.signedContent = Buffer.from(input.signedContent);
 			return copyDocument(record);
 		},
+		get emails() {
+			return state.emails.map((email) => ({ ...email }));
+		},
 		sign(signatureRequestId, options = {}) {
-			return finishSigning(state, url, signatureRequestId, 'signed', { ...options, dialect, signal: stopController.signal });
+			return finishSigning(state, url, signatureRequestId, 'signed', { ...options, ...delivery() });
 		},
 		cancel(signatureRequestId, options = {}) {
-			return finishSigning(state, url, signatureRequestId, 'canceled', { ...options, dialect, signal: stopController.signal });
+			return finishSigning(state, url, signatureRequestId, 'canceled', { ...options, ...delivery() });
 		},
 		redeliverCallback(signatureRequestId) {
-			return redeliverCallback(state, signatureRequestId, { baseUrl: url, dialect, signal: stopController.signal });
+			const { signal, callbackTimeoutMs: timeoutMs } = delivery();
+			return redeliverCallback(state, signatureRequestId, { baseUrl: url, dialect, signal, timeoutMs });
+		},
+		setCallbackTimeout(ms) {
+			callbackTimeoutMs = checkTimeout(ms);
 		},
 		reset() {
 			state = freshState(seed);
@@ -418,6 +446,7 @@ async function startSandbox(options = {}) {
 			requests.length = 0;
 			faults.length = 0;
 			latencyMs = 0;
+			callbackTimeoutMs = startCallbackTimeoutMs;
 			chaos = undefined;
 			maxInFlight = inFlight;
 		},

@@ -17,10 +17,13 @@ const { addDocument, formatModification, samplePdf } = require('./state');
 /** @typedef {import('./server').DocumentRecord} DocumentRecord */
 /** @typedef {import('./server').SigningResult} SigningResult */
 /** @typedef {import('./server').Dialect} Dialect */
-/** @typedef {{ baseUrl: string, dialect: Dialect, signal: AbortSignal | undefined }} Delivery */
+/** @typedef {{ baseUrl: string, dialect: Dialect, signal: AbortSignal | undefined, timeoutMs: number }} Delivery */
 
-/** How long the sandbox waits for the sendInfo callback's answer. */
-const CALLBACK_TIMEOUT_MS = 30_000;
+/**
+ * How long the sandbox waits for the sendInfo callback's answer unless told otherwise; after it, the
+ * document is errorsendinfo, as after any other failed delivery. OKdokument does not document its own.
+ */
+const CALLBACK_TIMEOUT_MS = 10_000;
 
 /** A signing round that cannot happen (unknown request, or one already finished). */
 class SigningRefused extends Error {}
@@ -73,9 +76,10 @@ function signedPdf(document, signatureRequestId) {
  * POSTs the callback as docs 4.1 describe: JSON, no authentication. Resolves with the answer's
  * status, or an error text when there was no answer.
  * @param {string} target @param {Record<string, unknown>} payload @param {AbortSignal | undefined} signal
+ * @param {number} timeoutMs
  * @returns {Promise<{ status: number | null, error?: string }>}
  */
-function postCallback(target, payload, signal) {
+function postCallback(target, payload, signal, timeoutMs) {
 	return new Promise((resolve) => {
 		/** @type {URL} */
 		let url;
@@ -99,7 +103,6 @@ function postCallback(target, payload, signal) {
 				connection: 'close',
 			},
 			agent: false,
-			timeout: CALLBACK_TIMEOUT_MS,
 			signal,
 		});
 		request.on('response', (response) => {
@@ -107,7 +110,9 @@ function postCallback(target, payload, signal) {
 			response.on('end', () => resolve({ status: response.statusCode ?? null }));
 			response.on('error', () => resolve({ status: response.statusCode ?? null }));
 		});
-		request.on('timeout', () => request.destroy(new Error(`no answer within ${CALLBACK_TIMEOUT_MS} ms`)));
+		// The whole exchange, answer included, must end in time (a socket timeout alone restarts with every byte).
+		const timer = setTimeout(() => request.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+		request.on('close', () => clearTimeout(timer));
 		request.on('error', (error) => resolve({ status: null, error: error.message }));
 		request.end(body);
 	});
@@ -146,9 +151,9 @@ function redirectUrl(baseUrl, resulturl, document, result, lang) {
  * @param {string} baseUrl  the sandbox's base URL, for the default thank-you page
  * @param {string} signatureRequestId
  * @param {'signed' | 'canceled'} outcome
- * @param {{ lang?: string, signal?: AbortSignal, deliverCallback?: boolean, dialect?: Dialect }} [options]  lang: the
- *   browser's locale (default 'en'); deliverCallback: false sends no callback, as when the receiver was unreachable;
- *   dialect: the callback's shape (default 'wiki')
+ * @param {{ lang?: string, signal?: AbortSignal, deliverCallback?: boolean, dialect?: Dialect, callbackTimeoutMs?: number }} [options]
+ *   lang: the browser's locale (default 'en'); deliverCallback: false sends no callback, as when the receiver was
+ *   unreachable; dialect: the callback's shape (default 'wiki'); callbackTimeoutMs: how long to wait for its answer
  * @returns {Promise<SigningResult>}
  */
 async function finishSigning(state, baseUrl, signatureRequestId, outcome, options = {}) {
@@ -169,7 +174,12 @@ async function finishSigning(state, baseUrl, signatureRequestId, outcome, option
 		const answer =
 			options.deliverCallback === false
 				? { status: null, error: UNDELIVERED }
-				: await deliverCallback(request, document, { baseUrl, dialect: options.dialect ?? 'wiki', signal: options.signal });
+				: await deliverCallback(request, document, {
+						baseUrl,
+						dialect: options.dialect ?? 'wiki',
+						signal: options.signal,
+						timeoutMs: options.callbackTimeoutMs ?? CALLBACK_TIMEOUT_MS,
+					});
 		result.callbackStatus = answer.status;
 		if (answer.error !== undefined) result.callbackError = answer.error;
 		if (answer.status !== 200) {
@@ -190,14 +200,14 @@ const UNDELIVERED = 'not delivered (the sandbox simulated an unreachable receive
  * of docs 4.1, or the connector's), POSTed to the request's sendInfoURL.
  * @param {import('./server').SignatureRequestRecord} request @param {DocumentRecord} document @param {Delivery} delivery
  */
-function deliverCallback(request, document, { baseUrl, dialect, signal }) {
+function deliverCallback(request, document, { baseUrl, dialect, signal, timeoutMs }) {
 	const payload = callbackPayload(dialect, {
 		outcome: request.outcome ?? 'signed',
 		documentId: document.id,
 		signatureRequestId: request.signatureRequestId,
 		baseUrl,
 	});
-	return postCallback(request.sendInfoURL, payload, signal);
+	return postCallback(request.sendInfoURL, payload, signal, timeoutMs);
 }
 
 /**

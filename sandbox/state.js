@@ -39,6 +39,7 @@ function freshState(seed) {
 		signatureRequests,
 		documents: new Map(),
 		stats: { signatureRequestsUsed: signatureRequests.size, downloaded: 0, deletedFiles: 0 },
+		emails: [],
 		sequence: 0,
 	};
 }

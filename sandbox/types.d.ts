@@ -1,5 +1,5 @@
 // Internal types of the sandbox's modules (checked with // @ts-check).
-import type { Dialect, DocumentRecord, RecordedRequest, SignatureRequestRecord } from './server';
+import type { Dialect, DocumentRecord, RecordedRequest, SentEmail, SignatureRequestRecord } from './server';
 
 /** What a route handler returns; `json` wins over `body`. */
 export interface Reply {
@@ -16,6 +16,8 @@ export interface State {
 	signatureRequests: Map<string, SignatureRequestRecord>;
 	documents: Map<string, DocumentRecord>;
 	stats: { signatureRequestsUsed: number; downloaded: number; deletedFiles: number };
+	/** The signing-link e-mails "sent" (emails.js), oldest first. */
+	emails: SentEmail[];
 	/** Counter behind newId(). */
 	sequence: number;
 }
@@ -31,6 +33,8 @@ export interface Context {
 	url: string;
 	/** The documented dialect the sandbox speaks now. */
 	dialect: Dialect;
+	/** How signing pages deliver callbacks: given up on when the sandbox stops, or after timeoutMs. */
+	delivery: { signal: AbortSignal; timeoutMs: number };
 }
 
 export interface Route {

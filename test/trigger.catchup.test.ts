@@ -1,10 +1,10 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { API_KEY, useSandbox } from './support/okdokument';
-import { ISO_TIMESTAMP, postCallback, useTriggers } from './support/trigger';
+import { EVENT_ID, ISO_TIMESTAMP, postCallback, useTriggers } from './support/trigger';
 import type { WebhookTrigger } from './harness/webhook';
 import { OkDokumentTrigger } from '../nodes/OkDokument/OkDokumentTrigger.node';
-import { SEEN_GRACE_MS } from '../nodes/OkDokument/trigger/memory';
+import { forgetProcessMemory, SEEN_GRACE_MS } from '../nodes/OkDokument/trigger/memory';
 
 const sandbox = useSandbox();
 const { startTrigger, restart, createRequest } = useTriggers(sandbox);
@@ -118,6 +118,7 @@ describe('Catch Missed Events: a callback that never arrived is emitted once', (
 		const listed = sandbox.getDocument(documentId)!;
 		expect(caughtItems(trigger)).toEqual([
 			{
+				eventId: expect.stringMatching(EVENT_ID),
 				state: 'deliveryFailed',
 				documentId,
 				signatureRequestId: null,
@@ -232,7 +233,7 @@ describe('Catch Missed Events and callbacks share one memory', () => {
 		]);
 	});
 
-	it('a check that emits does not erase what callbacks remembered: a replay of an earlier callback is still a repeat', async () => {
+	it('a check that emits does not erase what callbacks remembered: it saves the callback’s event with its own', async () => {
 		const trigger = await startChecking(ALL);
 		const delivered = await createRequest(trigger.productionUrl, 'contract-1.pdf');
 		await sandbox.sign(delivered.signatureRequestId);
@@ -240,6 +241,29 @@ describe('Catch Missed Events and callbacks share one memory', () => {
 		await nextCheck(trigger);
 		await finishedUndelivered(trigger, 'contract-2.pdf');
 		await nextCheck(trigger); // emits, and n8n saves the activation's copy of static data
+
+		const stored = (trigger.staticData.read()['node:OKdokument Trigger'] as IDataObject).events as IDataObject[];
+		expect(stored.filter((event) => event.v !== 'seen').map((event) => [event.v, event.d])).toEqual([
+			['callback', delivered.documentId],
+			['catchUp', expect.any(String)],
+		]);
+		await sandbox.redeliverCallback(delivered.signatureRequestId);
+		await trigger.settled();
+
+		expect(trigger.executions.map((execution) => execution.mode)).toEqual(['webhook', 'trigger']);
+		expect(trigger.calls.map((call) => call.outcome)).toEqual(['started', 'ignored']);
+		expect(debugLines(trigger)).toEqual([expect.stringMatching(/it repeats an event delivered by a callback at /)]);
+	});
+
+	it('callbacks served by another process (queue mode’s webhook processor): the check saves the rounds it lists, so a replay is still a repeat', async () => {
+		const trigger = await startChecking(ALL);
+		const delivered = await createRequest(trigger.productionUrl, 'contract-1.pdf');
+		await sandbox.sign(delivered.signatureRequestId);
+		await trigger.settled();
+		forgetProcessMemory(); // the checks run in a process that never saw that callback
+		await nextCheck(trigger);
+		await finishedUndelivered(trigger, 'contract-2.pdf');
+		await nextCheck(trigger); // emits, and saves over what the callback saved
 
 		await sandbox.redeliverCallback(delivered.signatureRequestId);
 		await trigger.settled();

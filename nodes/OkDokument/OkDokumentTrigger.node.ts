@@ -11,12 +11,13 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { downloadPdf } from './documents/requests';
-import type { SigningCallback, SigningOutcome } from './callbacks/callback';
-import { readCallback, SIGNING_OUTCOMES } from './callbacks/callback';
+import type { SigningCallback } from './callbacks/callback';
+import { DELIVERY_FAILED, readCallback } from './callbacks/callback';
+import { attachSignedPdf } from './callbacks/confirmation';
+import { signingEventId } from './callbacks/eventId';
 import { checkForMissedEvents, isCheckDue, readCatchUpSettings } from './trigger/catchUp';
-import { triggerProperties } from './trigger/description';
-import { readEvents } from './trigger/memory';
+import { readTriggerEvents, triggerProperties } from './trigger/description';
+import { openMemory } from './trigger/memory';
 import { rememberCallback, repeatBeforeConfirming, repeatOnceConfirmed } from './trigger/repeats';
 import type { Verdict } from './trigger/verdict';
 import { judgeCallback } from './trigger/verdict';
@@ -25,8 +26,16 @@ type Accepted = Extract<Verdict, { accepted: true }>;
 
 /** What every emitted callback carries; `document` only when OKdokument confirmed it. */
 function callbackItem(callback: SigningCallback, verdict: Accepted, receivedAt: string): IDataObject {
+	const modification = verdict.document?.modification;
 	return {
+		eventId: signingEventId({
+			documentId: callback.documentId,
+			signatureRequestId: callback.signatureRequestId,
+			modification: typeof modification === 'string' ? modification : undefined,
+			state: verdict.state,
+		}),
 		state: verdict.state,
+		...(verdict.state === DELIVERY_FAILED ? { reportedState: callback.state ?? null } : {}),
 		documentId: callback.documentId ?? null,
 		signatureRequestId: callback.signatureRequestId ?? null,
 		confirmed: verdict.confirmed,
@@ -64,6 +73,20 @@ function reportFailedCheck(context: IPollFunctions, error: unknown): void {
 		workflowId: context.getWorkflow().id,
 	});
 	context.__emitError(failure);
+}
+
+/** Download Signed Document's output field, or undefined when off (it needs Confirm With OKdokument). */
+function readDownloadField(context: IWebhookFunctions | IExecuteFunctions): string | undefined {
+	const parameter = (name: string, fallback: unknown) =>
+		'getInputData' in context ? context.getNodeParameter(name, 0, fallback) : context.getNodeParameter(name, fallback);
+	if (parameter('confirm', true) !== true || parameter('download', false) !== true) return undefined;
+	const field = String(parameter('binaryPropertyName', 'data')).trim();
+	if (field === '') {
+		throw new NodeOperationError(context.getNode(), 'Put Output File in Field is empty', {
+			description: 'Enter the name of the output binary field for the signed PDF, for example data.',
+		});
+	}
+	return field;
 }
 
 export class OkDokumentTrigger implements INodeType {
@@ -135,59 +158,39 @@ export class OkDokumentTrigger implements INodeType {
 	 * (docs §4.1). Callbacks that are ignored get 200 and start nothing; so does a repeat of an
 	 * event already delivered. Failing to reach OKdokument for the confirmation throws: n8n then
 	 * answers 500 and records a failed execution, and OKdokument marks the document errorsendinfo.
+	 * The signed PDF is not fetched here but by execute(), once OKdokument has its answer.
 	 */
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const now = Date.now();
 		const receivedAt = new Date(now).toISOString();
-		const events = (this.getNodeParameter('events', SIGNING_OUTCOMES) as SigningOutcome[]).filter(
-			(event) => SIGNING_OUTCOMES.includes(event),
-		);
+		const events = readTriggerEvents(this);
 		const confirm = this.getNodeParameter('confirm', true) as boolean;
-		const download = confirm && (this.getNodeParameter('download', false) as boolean);
-		const binaryPropertyName = download
-			? String(this.getNodeParameter('binaryPropertyName', 'data')).trim()
-			: '';
-		if (download && binaryPropertyName === '') {
-			throw new NodeOperationError(this.getNode(), 'Put Output File in Field is empty', {
-				description: 'Enter the name of the output binary field for the signed PDF, for example data.',
-			});
-		}
+		readDownloadField(this);
 
 		const callback = readCallback(this.getBodyData());
-		const staticData = this.getWorkflowStaticData('node');
-		const remembered = readEvents(staticData);
-		const repeat = repeatBeforeConfirming(remembered, callback, confirm);
-		if (repeat) {
-			logIgnored(this, callback, repeat, 'debug');
+		const memory = openMemory(this, now);
+		const ignored = (reason: string, level: 'debug' | 'warn'): IWebhookResponseData => {
+			memory.repair();
+			logIgnored(this, callback, reason, level);
 			return {};
-		}
+		};
+		const knownRepeat = repeatBeforeConfirming(memory.events, callback, confirm);
+		if (knownRepeat) return ignored(knownRepeat, 'debug');
 
 		const verdict = await judgeCallback.call(this, callback, { events, confirm });
-		if (!verdict.accepted) {
-			logIgnored(this, callback, verdict.reason, verdict.filtered ? 'debug' : 'warn');
-			return {};
-		}
-		const confirmedRepeat = repeatOnceConfirmed(this, remembered, callback, verdict, now);
-		if (confirmedRepeat) {
-			logIgnored(this, callback, confirmedRepeat, 'debug');
-			return {};
-		}
+		if (!verdict.accepted) return ignored(verdict.reason, verdict.filtered ? 'debug' : 'warn');
+		// No await from here until the event is remembered: another call for the same event, which
+		// may have been confirmed meanwhile, is then either remembered already or not yet started.
+		const repeat =
+			repeatBeforeConfirming(memory.events, callback, confirm) ??
+			repeatOnceConfirmed(this, memory.events, callback, verdict, now);
+		if (repeat) return ignored(repeat, 'debug');
+		rememberCallback(memory, callback, verdict, now);
 
-		const item: INodeExecutionData = { json: callbackItem(callback, verdict, receivedAt) };
-		if (download && verdict.state === 'signed' && callback.documentId) {
-			const documentId = callback.documentId;
-			const knownAs = typeof verdict.document?.filename === 'string' ? verdict.document.filename : undefined;
-			const pdf = await downloadPdf.call(this, documentId, 0, { knownAs });
-			item.binary = { [binaryPropertyName]: pdf.binary };
-		}
-
-		rememberCallback(staticData, callback, verdict, now);
-		// The trigger answers OKdokument itself. n8n then saves the static data before it starts the
-		// execution; n8n 2.41 answers an onReceived webhook only after starting it, and by then it no
-		// longer sees the static data as changed (WorkflowRunner.establishContextForPersistence wraps
-		// the same object again), so what the trigger remembered would be lost.
+		// The trigger answers OKdokument itself: n8n then saves the static data before it starts
+		// the execution, which it would not do after its own answer (docs/n8n-behaviour.md).
 		this.getResponseObject().status(200).json({ message: 'Workflow was started' });
-		return { noWebhookResponse: true, workflowData: [[item]] };
+		return { noWebhookResponse: true, workflowData: [[{ json: callbackItem(callback, verdict, receivedAt) }]] };
 	}
 
 	/**
@@ -213,11 +216,25 @@ export class OkDokumentTrigger implements INodeType {
 	}
 
 	/**
-	 * Passes on what webhook() or poll() emitted. Without it, n8n would run poll() instead when a
-	 * callback to the Test URL starts a manual execution (a node's execute() comes before its
-	 * poll() in n8n-core's WorkflowExecute.runNode).
+	 * Passes on what webhook() or poll() emitted, with the signed PDF when Download Signed Document
+	 * is on: fetched here, in the execution, after OKdokument got its answer (and in queue mode on
+	 * the worker that runs it). Without execute(), n8n would run poll() instead when a callback to
+	 * the Test URL starts a manual execution (a node's execute() comes before its poll()).
 	 */
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return [this.getInputData()];
+		const items = this.getInputData();
+		const field = readDownloadField(this);
+		if (field === undefined) return [items];
+		const withPdfs: INodeExecutionData[] = [];
+		for (const [index, received] of items.entries()) {
+			const item = { ...received, json: { ...received.json } };
+			const { state, confirmed, documentId } = item.json;
+			if (state === 'signed' && confirmed === true && typeof documentId === 'string') {
+				const failure = await attachSignedPdf.call(this, item, field, documentId, index);
+				if (failure) this.logger.error(`OKdokument Trigger emits the event without its signed PDF: ${failure}`, { node: this.getNode().name });
+			}
+			withPdfs.push(item);
+		}
+		return [withPdfs];
 	}
 }

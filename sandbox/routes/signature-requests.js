@@ -7,6 +7,7 @@ const { randomUUID } = require('node:crypto');
 
 const { apiAnswer, apiError, isObject, json } = require('../replies');
 const { addDocument, storedDocumentIds } = require('../state');
+const { signingEmail } = require('../emails');
 const { MAX_DOCUMENT_BYTES, decodeFile } = require('./documents');
 
 /** @typedef {import('../types').Context} Context */
@@ -141,6 +142,9 @@ function createSignatureRequest(ctx) {
 	if ('error' in found) return found.error;
 
 	const signatureRequestId = requested ?? randomUUID();
+	const url = `${ctx.url}/openDocument/${encodeURIComponent(signatureRequestId)}`;
+	const invitation = signingEmail(body.rules, { signatureRequestId, documentId: found.documentId, url });
+	if (invitation && 'error' in invitation) return invitation.error;
 	/** @type {SignatureRequestRecord} */
 	const record = {
 		signatureRequestId,
@@ -154,11 +158,12 @@ function createSignatureRequest(ctx) {
 	}
 	ctx.state.signatureRequests.set(signatureRequestId, record);
 	ctx.state.stats.signatureRequestsUsed += 1;
+	if (invitation) ctx.state.emails.push(invitation.email);
 	// The connector's answer (dialects.js) leaves documentId out.
 	return apiAnswer({
 		message: 'msg.signature.request.id.created',
 		result: signatureRequestId,
-		url: `${ctx.url}/openDocument/${encodeURIComponent(signatureRequestId)}`,
+		url,
 		documentId: found.documentId,
 	});
 }

@@ -65,6 +65,8 @@ function finish(outcome) {
 			const result = await finishSigning(ctx.state, ctx.url, ctx.params.signatureRequestId, outcome, {
 				lang: browserLanguage(ctx),
 				dialect: ctx.dialect,
+				signal: ctx.delivery.signal,
+				callbackTimeoutMs: ctx.delivery.timeoutMs,
 			});
 			return { status: 302, body: '', headers: { location: result.redirect } };
 		} catch (error) {

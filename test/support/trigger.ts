@@ -2,10 +2,13 @@
  * The OKdokument Trigger in a workflow (trigger → Downstream), run by the webhook harness against
  * a test file's sandbox. Import this (or ./okdokument) before anything from n8n-core.
  */
+import { request as httpRequest } from 'node:http';
+
 import type { ICredentialDataDecryptedObject, INodeParameters } from 'n8n-workflow';
 
 import { OkDokumentApi } from '../../credentials/OkDokumentApi.credentials';
 import { OkDokumentTrigger } from '../../nodes/OkDokument/OkDokumentTrigger.node';
+import { forgetProcessMemory } from '../../nodes/OkDokument/trigger/memory';
 import type { Sandbox } from '../../sandbox/server';
 import { startWebhookTrigger, type StaticDataStore, type WebhookTrigger } from '../harness/webhook';
 import { API_KEY, sandboxCredential } from './okdokument';
@@ -19,6 +22,9 @@ export const ORIGINAL_PDF = Buffer.concat([
 
 export const ISO_TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
+/** A signing event's ID (eventId): 32 hex digits. */
+export const EVENT_ID = /^[0-9a-f]{32}$/;
+
 export interface TriggerKit {
 	/** Starts the trigger on its own port (stopped after each test). `credential: null` starts it without one. */
 	startTrigger(
@@ -26,7 +32,10 @@ export interface TriggerKit {
 		credential?: ICredentialDataDecryptedObject | null,
 		options?: { staticData?: StaticDataStore },
 	): Promise<WebhookTrigger>;
-	/** n8n restarts (see WebhookTrigger.restart); the new trigger is stopped after the test too. */
+	/**
+	 * n8n restarts (see WebhookTrigger.restart): what the trigger remembered in this process is
+	 * forgotten, as a new process would not have it. The new trigger is stopped after the test too.
+	 */
 	restart(trigger: WebhookTrigger, whileStopped?: () => Promise<void>): Promise<WebhookTrigger>;
 	/** A signature request created through the sandbox's Create (docs 3.1), with an inline PDF. */
 	createRequest(
@@ -55,7 +64,13 @@ export function useTriggers(sandbox: Sandbox): TriggerKit {
 			return trigger;
 		},
 		async restart(trigger, whileStopped) {
-			const again = await trigger.restart({ whileStopped });
+			const again = await trigger.restart({
+				whileStopped: async () => {
+					// A new n8n process: only what the database holds survives.
+					forgetProcessMemory();
+					await whileStopped?.();
+				},
+			});
 			running.push(again);
 			return again;
 		},
@@ -79,18 +94,32 @@ export function useTriggers(sandbox: Sandbox): TriggerKit {
 	};
 }
 
-/** POSTs a callback as anyone could (no key, like OKdokument), and waits for everything it started. */
+/**
+ * POSTs a callback as anyone could (no key, like OKdokument), on a connection of its own (a
+ * restarted trigger listens on the same port: a kept-alive connection would be the old one's),
+ * and waits for everything it started.
+ */
 export async function postCallback(
 	trigger: WebhookTrigger,
 	body: unknown,
 	contentType = 'application/json',
+	url = trigger.productionUrl,
 ): Promise<{ status: number; body: string }> {
-	const response = await fetch(trigger.productionUrl, {
-		method: 'POST',
-		headers: { 'content-type': contentType },
-		body: typeof body === 'string' ? body : JSON.stringify(body),
-	});
-	const text = await response.text();
+	const answer = await postOnce(url, typeof body === 'string' ? body : JSON.stringify(body), contentType);
 	await trigger.settled();
-	return { status: response.status, body: text };
+	return answer;
+}
+
+/** One POST on a fresh connection; the answer's status and body as text. */
+export function postOnce(url: string, body: string, contentType = 'application/json'): Promise<{ status: number; body: string }> {
+	return new Promise((resolve, reject) => {
+		const request = httpRequest(url, { method: 'POST', agent: false, headers: { 'content-type': contentType } }, (response) => {
+			const chunks: Buffer[] = [];
+			response.on('data', (chunk: Buffer) => chunks.push(chunk));
+			response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+			response.on('error', reject);
+		});
+		request.on('error', reject);
+		request.end(body);
+	});
 }

@@ -8,6 +8,15 @@ export type SigningOutcome = 'signed' | 'canceled';
 
 export const SIGNING_OUTCOMES: readonly SigningOutcome[] = ['signed', 'canceled'];
 
+/**
+ * What every node reports for a document OKdokument marks errorsendinfo (docs §5): an earlier
+ * callback for it failed, and its state no longer says whether it was signed or canceled.
+ */
+export const DELIVERY_FAILED = 'deliveryFailed';
+
+/** How a signing event is reported: its outcome, or that OKdokument can no longer tell it. */
+export type EventState = SigningOutcome | typeof DELIVERY_FAILED;
+
 /** What a sendInfo callback says, read tolerantly. */
 export interface SigningCallback {
 	/** The outcome it claims, when it claims one this trigger understands. */

@@ -3,7 +3,7 @@ import { jsonParse, NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { StatusHints } from '../helpers/errors';
 import { errorFromResponse, toNodeError } from '../helpers/errors';
-import type { DownloadedFile, OkDokumentContext } from '../transport';
+import type { DownloadedFile, OkDokumentContext, RequestLimits } from '../transport';
 import { okDokumentApiRequest, okDokumentApiRequestList, okDokumentDownload } from '../transport';
 
 /**
@@ -103,6 +103,7 @@ export async function getDocumentMetadata(
 	this: OkDokumentContext,
 	documentId: string,
 	itemIndex: number,
+	limits?: RequestLimits,
 ): Promise<IDataObject> {
 	return await okDokumentApiRequest.call(
 		this,
@@ -110,6 +111,7 @@ export async function getDocumentMetadata(
 			method: 'GET',
 			path: documentPath('/JSON/document/metadata', documentId),
 			statusHints: documentNotFoundHints,
+			limits,
 		},
 		itemIndex,
 	);
@@ -123,9 +125,10 @@ export async function findDocumentMetadata(
 	this: OkDokumentContext,
 	documentId: string,
 	itemIndex: number,
+	limits?: RequestLimits,
 ): Promise<IDataObject | undefined> {
 	try {
-		return await getDocumentMetadata.call(this, documentId, itemIndex);
+		return await getDocumentMetadata.call(this, documentId, itemIndex, limits);
 	} catch (error) {
 		if (error instanceof NodeApiError && error.httpCode === '404') return undefined;
 		throw toNodeError(this.getNode(), error, itemIndex);

@@ -54,6 +54,16 @@ export interface OkDokumentRequest {
 	 * signature request), nor DELETE (the repeat would answer "does not exist").
 	 */
 	idempotent?: boolean;
+	/**
+	 * Limits that win over the node's options, for a request someone waits on (OKdokument waits
+	 * for the answer to its callback while the node confirms it): its timeout and attempts in all.
+	 */
+	limits?: RequestLimits;
+}
+
+export interface RequestLimits {
+	timeoutMs: number;
+	attempts: number;
 }
 
 export interface DownloadedFile {
@@ -167,6 +177,11 @@ function readSettings(context: OkDokumentContext, itemIndex: number): RequestSet
 			firstDelayMs: Math.max(0, Number(option('retryDelay', DEFAULT_RETRY_DELAY_MS))),
 		},
 	};
+}
+
+function withLimits(settings: RequestSettings, limits: RequestLimits | undefined): RequestSettings {
+	if (!limits) return settings;
+	return { timeoutMs: limits.timeoutMs, retry: { ...settings.retry, maxAttempts: limits.attempts } };
 }
 
 function isActionNode(context: OkDokumentContext): context is IExecuteFunctions {
@@ -300,7 +315,7 @@ async function send<T>(
 	read: AnswerReader<T>,
 ): Promise<T> {
 	const connection = await getConnection.call(this);
-	const settings = connection.fixedSettings ?? readSettings(this, itemIndex);
+	const settings = withLimits(connection.fixedSettings ?? readSettings(this, itemIndex), request.limits);
 	const abortSignal = 'getExecutionCancelSignal' in this ? this.getExecutionCancelSignal?.() : undefined;
 	const options: IHttpRequestOptions = {
 		method: request.method,

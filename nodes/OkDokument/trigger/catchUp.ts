@@ -1,24 +1,24 @@
 import type { IDataObject, INodeExecutionData, IPollFunctions, IWebhookFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { DELIVERY_FAILED, SIGNING_OUTCOMES } from '../callbacks/callback';
+import { signingEventId } from '../callbacks/eventId';
 import { CALLBACK_FAILED_STATE, listDocuments } from '../documents/requests';
-import { SIGNING_OUTCOMES } from '../callbacks/callback';
+import { readTriggerEvents } from './description';
 import type { RememberedEvent } from './memory';
-import { findRound, readEvents, rememberEvents } from './memory';
-import { DELIVERY_FAILED } from './verdict';
+import { findRound, openMemory } from './memory';
 
 /**
  * Catch Missed Events: OKdokument marks a document errorsendinfo when its callback is not
  * answered 200 (docs §4.1, §5) and does not say that it ever calls again, so the trigger looks
  * for such documents in the list (docs §3.6) and emits each once, as `deliveryFailed`.
  *
- * It runs in poll(), in the Workflow n8n built when it activated the workflow: n8n keeps that
- * object, static data included, while the workflow is active, and saves its static data whole
- * when a poll returns items (n8n/dist/active-workflow-manager.js in 1.123, workflows/triggers/
- * trigger-execution-context.factory.js in 2.41), over what callbacks remembered since
- * activation in their own copies. So the check changes static data only when it emits, and then first records every
- * finished round OKdokument lists (`seen`), which stands in for what callbacks remembered.
- * Signed and canceled documents are never caught: their callback was answered 200.
+ * It runs in poll(), in the static data n8n loaded when it activated the workflow, which n8n
+ * saves whole when a poll emits, over whatever callbacks saved since (docs/n8n-behaviour.md). So
+ * a check merges the memory of the callbacks this process served (memory.ts) before it saves;
+ * for callbacks other processes served (queue mode's webhook processors), it first records every
+ * finished round OKdokument lists (`seen`), which stands in for what they remembered. Signed and
+ * canceled documents are never caught: their callback was answered 200.
  */
 
 export type CatchUpScope = 'fileName' | 'all';
@@ -32,11 +32,15 @@ export interface CatchUpSettings {
 
 type SettingsContext = Pick<IWebhookFunctions | IPollFunctions, 'getNodeParameter' | 'getNode'>;
 
-/** The settings when Catch Missed Events is on (it needs Confirm With OKdokument and its credential). */
+/**
+ * The settings when Catch Missed Events is on (it needs Confirm With OKdokument and its
+ * credential, and emits only what Trigger On asks for: Delivery Failed).
+ */
 export function readCatchUpSettings(context: SettingsContext): CatchUpSettings | undefined {
 	const on =
 		context.getNodeParameter('confirm', true) === true &&
-		context.getNodeParameter('catchUp', false) === true;
+		context.getNodeParameter('catchUp', false) === true &&
+		readTriggerEvents(context).includes(DELIVERY_FAILED);
 	if (!on) return undefined;
 	const scope: CatchUpScope = context.getNodeParameter('catchUpScope', 'fileName') === 'all' ? 'all' : 'fileName';
 	const fileNamePattern = String(context.getNodeParameter('catchUpFileName', '')).trim();
@@ -108,6 +112,7 @@ async function listInState(this: IPollFunctions, state: string): Promise<ListedD
 function catchUpItem(document: ListedDocument, now: number): INodeExecutionData {
 	return {
 		json: {
+			eventId: signingEventId({ documentId: document.id, modification: document.modification, state: DELIVERY_FAILED }),
 			state: DELIVERY_FAILED,
 			documentId: document.id,
 			signatureRequestId: null,
@@ -122,7 +127,8 @@ function catchUpItem(document: ListedDocument, now: number): INodeExecutionData 
 /**
  * One check: the items to emit (often none). Every check also records the finished rounds
  * OKdokument lists (`seen`), for the save an emitting check causes. Nothing is awaited between
- * reading the memory and changing it, so two checks running at once cannot emit the same document.
+ * reading the memory and changing it, so neither a check running at the same time nor a callback
+ * can deliver the same document twice.
  */
 export async function checkForMissedEvents(
 	this: IPollFunctions,
@@ -132,8 +138,9 @@ export async function checkForMissedEvents(
 	const [failed, ...finished] = await Promise.all(
 		[CALLBACK_FAILED_STATE, ...SIGNING_OUTCOMES].map(async (state) => await listInState.call(this, state)),
 	);
-	const staticData = this.getWorkflowStaticData('node');
-	const events = readEvents(staticData);
+	// Nothing is awaited from here on: the check and what it remembers are one step.
+	const memory = openMemory(this, now);
+	const events = memory.events;
 	const missed = failed.filter(
 		(document) =>
 			isInScope(settings, document) &&
@@ -156,6 +163,7 @@ export async function checkForMissedEvents(
 		t: now,
 		v: 'catchUp',
 	}));
-	if (caught.length > 0 || seen.length > 0) rememberEvents(staticData, [...caught, ...seen], now);
+	if (caught.length > 0 || seen.length > 0) memory.remember([...caught, ...seen], now);
+	else memory.repair();
 	return missed.map((document) => catchUpItem(document, now));
 }

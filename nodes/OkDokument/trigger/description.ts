@@ -1,6 +1,16 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { IPollFunctions, IWebhookFunctions, INodeProperties } from 'n8n-workflow';
 
+import type { EventState } from '../callbacks/callback';
+import { DELIVERY_FAILED, SIGNING_OUTCOMES } from '../callbacks/callback';
 import { binaryPropertyField } from '../helpers/binary';
+
+const TRIGGER_EVENTS: readonly EventState[] = [...SIGNING_OUTCOMES, DELIVERY_FAILED];
+
+/** Trigger On, as far as it names events this trigger knows. */
+export function readTriggerEvents(context: Pick<IWebhookFunctions | IPollFunctions, 'getNodeParameter'>): EventState[] {
+	const chosen = context.getNodeParameter('events', TRIGGER_EVENTS) as unknown;
+	return Array.isArray(chosen) ? TRIGGER_EVENTS.filter((event) => chosen.includes(event)) : [...TRIGGER_EVENTS];
+}
 
 export const triggerProperties: INodeProperties[] = [
 	{
@@ -22,12 +32,19 @@ export const triggerProperties: INodeProperties[] = [
 				description: 'The signer pressed Cancel',
 			},
 			{
+				name: 'Delivery Failed',
+				value: 'deliveryFailed',
+				description:
+					'OKdokument could not deliver the callback (n8n was down or unreachable) and marked the document errorsendinfo, so it can no longer tell whether it was signed or canceled. Needs Confirm With OKdokument.',
+			},
+			{
 				name: 'Signed',
 				value: 'signed',
 				description: 'The signer signed and submitted the document',
 			},
 		],
-		default: ['signed', 'canceled'],
+		// Saved workflows that store no value started on a failed delivery too: the default keeps that.
+		default: [...TRIGGER_EVENTS],
 	},
 	{
 		displayName: 'Confirm With OKdokument',
@@ -59,7 +76,7 @@ export const triggerProperties: INodeProperties[] = [
 		displayOptions: { show: { confirm: [true] } },
 		description:
 			'Whether to check OKdokument’s document list for documents whose callback could not be delivered (state errorsendinfo: n8n was down or unreachable) and emit each of them once, with state deliveryFailed',
-		hint: 'OKdokument’s list does not say where a document’s callback was sent, so it cannot tell this workflow’s documents from those of other workflows or Send and Wait executions: choose below which documents are this trigger’s',
+		hint: 'Emits only when Trigger On includes Delivery Failed. OKdokument’s list does not say where a document’s callback was sent, so it cannot tell this workflow’s documents from those of other workflows or Send and Wait executions: choose below which documents are this trigger’s',
 	},
 	{
 		displayName: 'Check Every (Minutes)',

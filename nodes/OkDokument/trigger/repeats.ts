@@ -2,10 +2,10 @@ import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
 
 import type { SigningCallback } from '../callbacks/callback';
 import { isInScope, readCatchUpSettings } from './catchUp';
-import type { RememberedEvent } from './memory';
-import { findRepeatedCallback, findRound, rememberEvents } from './memory';
+import type { RememberedEvent, TriggerMemory } from './memory';
+import { findRepeatedCallback, findRound } from './memory';
 import type { Verdict } from './verdict';
-import { DELIVERY_FAILED } from './verdict';
+import { DELIVERY_FAILED } from '../callbacks/callback';
 
 /**
  * What a callback needs from the memory (memory.ts): whether it repeats an event, and what to
@@ -61,14 +61,13 @@ export function repeatOnceConfirmed(
 
 /** Remembers a callback that starts the workflow. */
 export function rememberCallback(
-	staticData: IDataObject,
+	memory: TriggerMemory,
 	callback: SigningCallback,
 	verdict: Accepted,
 	now: number,
 ): void {
 	const modification = verdict.document?.modification;
-	rememberEvents(
-		staticData,
+	memory.remember(
 		[
 			{
 				d: callback.documentId,

@@ -1,23 +1,16 @@
 import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
 
-import { CALLBACK_FAILED_STATE, findDocumentMetadata } from '../documents/requests';
-import type { SigningCallback, SigningOutcome } from '../callbacks/callback';
-import { readId, toSigningOutcome } from '../callbacks/callback';
+import type { EventState, SigningCallback } from '../callbacks/callback';
+import { DELIVERY_FAILED, readId, toSigningOutcome } from '../callbacks/callback';
+import { readDocumentForCallback } from '../callbacks/confirmation';
+import { CALLBACK_FAILED_STATE } from '../documents/requests';
 
 export interface VerdictSettings {
-	/** The outcomes the workflow starts on. */
-	events: SigningOutcome[];
+	/** The events the workflow starts on (Trigger On). */
+	events: EventState[];
 	/** Whether to check the callback against the document's state in OKdokument. */
 	confirm: boolean;
 }
-
-export const DELIVERY_FAILED = 'deliveryFailed';
-
-/**
- * What the trigger emits: the outcome, or `deliveryFailed` for a document OKdokument marked
- * errorsendinfo (docs §5): an earlier callback for it failed, and its outcome is no longer known.
- */
-export type EventState = SigningOutcome | typeof DELIVERY_FAILED;
 
 /** Whether a callback starts the workflow, and with which state. */
 export type Verdict =
@@ -32,7 +25,7 @@ export type Verdict =
 
 const ignore = (reason: string, filtered = false): Verdict => ({ accepted: false, reason, filtered });
 
-const notSelected = (state: SigningOutcome) =>
+const notSelected = (state: EventState) =>
 	ignore(`it reports "${state}", which this trigger is not set to start on`, true);
 
 /**
@@ -63,7 +56,10 @@ export async function judgeCallback(
 	settings: VerdictSettings,
 ): Promise<Verdict> {
 	const claimed = callback.state;
-	if (claimed && !settings.events.includes(claimed)) return notSelected(claimed);
+	// Known without asking OKdokument, unless the document may turn out errorsendinfo, which is
+	// reported as deliveryFailed whatever the callback claims.
+	const mayBeDeliveryFailed = settings.confirm && settings.events.includes(DELIVERY_FAILED);
+	if (claimed && !settings.events.includes(claimed) && !mayBeDeliveryFailed) return notSelected(claimed);
 
 	const named = documentIdInQuery(this);
 	if (named && callback.documentId && named !== callback.documentId) {
@@ -81,12 +77,15 @@ export async function judgeCallback(
 	if (!callback.documentId) return ignore(noDocumentId(callback));
 	// A 404 means OKdokument does not know the document; any other failure is thrown, so that it
 	// shows as a failed execution instead of being lost.
-	const document = await findDocumentMetadata.call(this, callback.documentId, 0);
+	const document = await readDocumentForCallback.call(this, callback.documentId);
 	if (!document) return ignore('OKdokument does not know its document');
 	if (document.id !== undefined && String(document.id) !== callback.documentId) {
 		return ignore('OKdokument answered for another document');
 	}
 	if (document.state === CALLBACK_FAILED_STATE) {
+		if (!settings.events.includes(DELIVERY_FAILED)) {
+			return ignore(`its document is "${CALLBACK_FAILED_STATE}" in OKdokument (${DELIVERY_FAILED}), which this trigger is not set to start on`, true);
+		}
 		return { accepted: true, state: DELIVERY_FAILED, confirmed: true, document };
 	}
 	const actual = toSigningOutcome(document.state);
