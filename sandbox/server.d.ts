@@ -148,6 +148,20 @@ export interface SentEmail {
 	sentAt: number;
 }
 
+/** One delivery of a sendInfo callback (docs 4.1), as the signer sent it. */
+export interface CallbackDelivery {
+	url: string;
+	signatureRequestId: string;
+	/** The JSON body, in the dialect spoken when it was sent. */
+	payload: Record<string, unknown>;
+	/** The answer's status; null when none came (refused, timed out). */
+	status: number | null;
+	error?: string;
+	/** Epoch ms when it was sent, and when its answer came or the signer gave up. */
+	sentAt: number;
+	answeredAt: number;
+}
+
 export interface RecordedRequest {
 	method: string;
 	/** Path as received (still percent-encoded), without the query string. */
@@ -160,6 +174,8 @@ export interface RecordedRequest {
 	body: unknown;
 	/** Date.now() when the request arrived. */
 	receivedAt: number;
+	/** Date.now() when the answer was sent in full (undefined while it is not, or for a dropped connection). */
+	answeredAt?: number;
 	/** The fault that answered instead of the API ('drop', 'status', …, or 'chaos:429' / 'chaos:503' / 'chaos:drop'). */
 	fault?: string;
 }
@@ -219,6 +235,8 @@ export interface Sandbox {
 	addSignatureRequest(record: SignatureRequestInput): SignatureRequestRecord;
 	/** Copies of the signing-link e-mails sent since the start or the last reset(), oldest first. */
 	readonly emails: SentEmail[];
+	/** Copies of every sendInfo callback delivered (or tried) since the start or the last reset(), oldest first. */
+	readonly callbacks: CallbackDelivery[];
 	/** How long the signer waits for a callback's answer from now on (ms); reset() restores the start value. */
 	setCallbackTimeout(ms: number): void;
 	/** A copy of the stored document (bytes included), or undefined. */

@@ -299,7 +299,9 @@ async function startSandbox(options = {}) {
 		}
 		headers['content-length'] = String(Buffer.byteLength(payload));
 		res.writeHead(reply.status, headers);
-		res.end(payload);
+		res.end(payload, () => {
+			request.answeredAt = Date.now();
+		});
 		log(`${request.method} ${request.path} ${reply.status} ${Date.now() - request.receivedAt}ms${note}`);
 	}
 
@@ -426,6 +428,9 @@ async function startSandbox(options = {}) {
 		},
 		get emails() {
 			return state.emails.map((email) => ({ ...email }));
+		},
+		get callbacks() {
+			return state.callbacks.map((delivery) => ({ ...delivery }));
 		},
 		sign(signatureRequestId, options = {}) {
 			return finishSigning(state, url, signatureRequestId, 'signed', { ...options, ...delivery() });

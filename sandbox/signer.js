@@ -174,7 +174,7 @@ async function finishSigning(state, baseUrl, signatureRequestId, outcome, option
 		const answer =
 			options.deliverCallback === false
 				? { status: null, error: UNDELIVERED }
-				: await deliverCallback(request, document, {
+				: await deliverCallback(state, request, document, {
 						baseUrl,
 						dialect: options.dialect ?? 'wiki',
 						signal: options.signal,
@@ -198,16 +198,29 @@ const UNDELIVERED = 'not delivered (the sandbox simulated an unreachable receive
 /**
  * The callback for a finished round, in the dialect's shape (the wiki's `{state, id, signatureRequestId}`
  * of docs 4.1, or the connector's), POSTed to the request's sendInfoURL.
- * @param {import('./server').SignatureRequestRecord} request @param {DocumentRecord} document @param {Delivery} delivery
+ * Each delivery is logged (state.callbacks), with when it was sent and when its answer came (or it gave up).
+ * @param {State} state @param {import('./server').SignatureRequestRecord} request @param {DocumentRecord} document
+ * @param {Delivery} delivery
  */
-function deliverCallback(request, document, { baseUrl, dialect, signal, timeoutMs }) {
+async function deliverCallback(state, request, document, { baseUrl, dialect, signal, timeoutMs }) {
 	const payload = callbackPayload(dialect, {
 		outcome: request.outcome ?? 'signed',
 		documentId: document.id,
 		signatureRequestId: request.signatureRequestId,
 		baseUrl,
 	});
-	return postCallback(request.sendInfoURL, payload, signal, timeoutMs);
+	const sentAt = Date.now();
+	const answer = await postCallback(request.sendInfoURL, payload, signal, timeoutMs);
+	state.callbacks.push({
+		url: request.sendInfoURL,
+		signatureRequestId: request.signatureRequestId,
+		payload,
+		status: answer.status,
+		...(answer.error !== undefined ? { error: answer.error } : {}),
+		sentAt,
+		answeredAt: Date.now(),
+	});
+	return answer;
 }
 
 /**
@@ -224,7 +237,7 @@ async function redeliverCallback(state, signatureRequestId, delivery) {
 		throw new SigningRefused(`Signature request ${signatureRequestId} is not finished: there is no callback to send`);
 	}
 	if (!request.sendInfoURL) throw new SigningRefused(`Signature request ${signatureRequestId} has no sendInfoURL`);
-	return await deliverCallback(request, documentOf(state, request), delivery);
+	return await deliverCallback(state, request, documentOf(state, request), delivery);
 }
 
 module.exports = { finishSigning, redeliverCallback, openRequest, SigningRefused, CALLBACK_TIMEOUT_MS };

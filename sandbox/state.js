@@ -40,6 +40,7 @@ function freshState(seed) {
 		documents: new Map(),
 		stats: { signatureRequestsUsed: signatureRequests.size, downloaded: 0, deletedFiles: 0 },
 		emails: [],
+		callbacks: [],
 		sequence: 0,
 	};
 }

@@ -1,5 +1,5 @@
 // Internal types of the sandbox's modules (checked with // @ts-check).
-import type { Dialect, DocumentRecord, RecordedRequest, SentEmail, SignatureRequestRecord } from './server';
+import type { CallbackDelivery, Dialect, DocumentRecord, RecordedRequest, SentEmail, SignatureRequestRecord } from './server';
 
 /** What a route handler returns; `json` wins over `body`. */
 export interface Reply {
@@ -18,6 +18,8 @@ export interface State {
 	stats: { signatureRequestsUsed: number; downloaded: number; deletedFiles: number };
 	/** The signing-link e-mails "sent" (emails.js), oldest first. */
 	emails: SentEmail[];
+	/** Every sendInfo callback delivered (or tried), oldest first. */
+	callbacks: CallbackDelivery[];
 	/** Counter behind newId(). */
 	sequence: number;
 }

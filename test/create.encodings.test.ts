@@ -220,6 +220,8 @@ describe('Additional Body Fields (JSON) that are refused before anything is sent
 			resource: 'signatureRequest',
 			operation: 'sendAndWait',
 			parameters: {
+				signerEmail: 'jana@example.com',
+				senderEmail: 'office@example.com',
 				additionalFields: {
 					allowedFields: ALLOWED_FIELDS,
 					allowedFieldsEncoding: 'string',

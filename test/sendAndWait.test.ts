@@ -18,6 +18,10 @@ const STILL_WAITING = {
 	message: 'Callback received; the workflow goes on once OKdokument confirms the signature request is finished',
 };
 
+/** Who OKdokument e-mails the link (Send and Wait refuses to send without a signer). */
+const SIGNER = { signerEmail: 'jana@example.com', senderEmail: 'office@example.com' };
+const SIGNER_RULES = { emailTo: 'jana@example.com', emailFrom: 'office@example.com' };
+
 const running: WaitingExecution[] = [];
 afterEach(async () => {
 	await Promise.all(running.splice(0).map(async (execution) => await execution.stop()));
@@ -36,7 +40,7 @@ async function sendAndWait(
 	const execution = await startWaitingExecution({
 		nodeTypes: [OkDokument],
 		credentialTypes: [OkDokumentApi],
-		node: { type: 'okDokument', parameters: { resource: 'signatureRequest', operation: 'sendAndWait', ...parameters }, ...node },
+		node: { type: 'okDokument', parameters: { resource: 'signatureRequest', operation: 'sendAndWait', ...SIGNER, ...parameters }, ...node },
 		credentials: { okDokumentApi: sandboxCredential(sandbox) },
 		items: items ?? [await fileItem()],
 	});
@@ -84,7 +88,14 @@ describe('Send and Wait for Signature: sending', () => {
 		const { signatureRequestId, documentId, resumeUrl } = createdRequest();
 		expect(signatureRequestId).toMatch(UUID);
 		expect(sandbox.requests[1].rawBody).toBe(
-			JSON.stringify({ signatureRequestId, id: documentId, changeState: 'tosign', sendInfoURL: resumeUrl, resulturl: 'https://example.com/thank-you' }),
+			JSON.stringify({
+				signatureRequestId,
+				id: documentId,
+				changeState: 'tosign',
+				sendInfoURL: resumeUrl,
+				resulturl: 'https://example.com/thank-you',
+				rules: { emailFrom: 'office@example.com', emailTo: 'jana@example.com' },
+			}),
 		);
 
 		// <base>/webhook-waiting/<execution>/<node id>?signatureRequestId=…&documentId=…&signature=<HMAC of path and query>
@@ -145,7 +156,7 @@ describe('Send and Wait for Signature: sending', () => {
 
 		expect(sandbox.requests).toEqual([]);
 		expect(execution.status).not.toBe('waiting');
-		const message = `Send and Wait for Signature sends one document per execution, but this node received ${fields} items`;
+		const message = `Send and Wait for Signature waits for one signature per execution, but this node received ${fields} items`;
 		if (onError) {
 			// One error item per input item, in order, each paired with its input.
 			const errorOutput = execution.runs[0].data.resultData.runData.OKdokument[0].data!.main[1]!;
@@ -158,6 +169,76 @@ describe('Send and Wait for Signature: sending', () => {
 			expect(error.message).toBe(`${message} (item index 0)`);
 			expect(error.description).toMatch(/Nothing was sent\..*sub-workflow.*Execute Workflow \(Mode: Run once for each item, Wait For Sub-Workflow Completion off\)/);
 		}
+	});
+});
+
+describe('Send and Wait for Signature: the signer is reached', () => {
+	it('OKdokument e-mails the signer the link: the request carries emailTo and emailFrom, and the sandbox records who was told', async () => {
+		await sendAndWait();
+		const { signatureRequestId } = createdRequest();
+
+		expect(creation().rules).toEqual(SIGNER_RULES);
+		expect(sandbox.emails).toEqual([
+			expect.objectContaining({
+				from: 'okdokument@okdokument.sk',
+				to: 'jana@example.com',
+				replyTo: 'office@example.com',
+				signatureRequestId,
+				url: `${sandbox.url}/openDocument/${signatureRequestId}`,
+			}),
+		]);
+	});
+
+	it('without a signer e-mail it refuses before anything is uploaded or created, and names the alternative', async () => {
+		const execution = await sendAndWait({ signerEmail: '', senderEmail: '' });
+
+		expect(sandbox.requests).toEqual([]);
+		expect(sandbox.emails).toEqual([]);
+		const error = execution.runs[0].data.resultData.error!;
+		expect(error).toMatchObject({ name: 'NodeOperationError', message: 'Signer Email is empty (item index 0)' });
+		expect(error.description).toMatch(/^Nothing was sent\. .*OKdokument must e-mail it\. .*Signature Request → Create, then that node with Create’s url, then Signature Request → Wait for Signature\.$/);
+	});
+
+	it('a signer set in Signing Rules, as saved workflows of 0.2.0 do, is enough; the same address in both places too', async () => {
+		await sendAndWait({ signerEmail: '', senderEmail: '', rules: { emailTo: 'jana@example.com', emailFrom: 'office@example.com' } });
+		expect(creation().rules).toEqual(SIGNER_RULES);
+		sandbox.clearRequests();
+		await sendAndWait({ rules: { emailTo: 'jana@example.com' } });
+		expect(creation().rules).toEqual(SIGNER_RULES);
+	});
+
+	it.each<[string, INodeParameters, string]>([
+		['two different signers', { rules: { emailTo: 'petra@example.com' } }, 'Signer Email is "jana@example.com", but Signing Rules → Signer Email is "petra@example.com" (item index 0)'],
+		['a signer without a sender', { senderEmail: '' }, 'Sender Email is empty, but OKdokument needs it when Signer Email is set (item index 0)'],
+		['a sendInfo rule in Custom Rules', { rules: { customRules: '{"sendInfo": "https://elsewhere.example/hook"}' } }, 'Custom Rules sets the rule "sendInfo" (item index 0)'],
+		['sendInfo.user in Custom Rules, in any case', { rules: { customRules: 'SendInfo.User-x' } }, 'Custom Rules sets the rule "SendInfo.User" (item index 0)'],
+		['sendInfoUrl in Additional Body Fields', { additionalFields: { additionalBodyFields: '{"sendInfoUrl": "https://elsewhere.example/hook"}' } }, 'Additional Body Fields (JSON) would overwrite "sendInfoUrl", which the node sets itself (item index 0)'],
+	])('refuses %s before sending anything', async (_case, parameters, message) => {
+		const execution = await sendAndWait(parameters);
+
+		expect(execution.runs[0].data.resultData.error).toMatchObject({ name: 'NodeOperationError', message });
+		expect(sandbox.requests).toEqual([]);
+	});
+
+	it.each([
+		['Production', { environment: 'production' }, 'api.okdokument.com'],
+		['Development', { environment: 'development' }, 'apidev.okdokument.com'],
+		['a custom OKdokument that is not on this machine', { baseUrl: 'http://okdokument.example.com' }, 'okdokument.example.com'],
+	])('refuses a resume URL OKdokument cannot reach (%s, n8n on localhost) before sending, naming WEBHOOK_URL', async (_case, credential, host) => {
+		const execution = await startWaitingExecution({
+			nodeTypes: [OkDokument],
+			credentialTypes: [OkDokumentApi],
+			node: { type: 'okDokument', parameters: { resource: 'signatureRequest', operation: 'sendAndWait', ...SIGNER } },
+			credentials: { okDokumentApi: sandboxCredential(sandbox, credential) },
+			items: [await fileItem()],
+		});
+		running.push(execution);
+
+		const error = execution.runs[0].data.resultData.error!;
+		expect(error).toMatchObject({ name: 'NodeOperationError', message: 'OKdokument could never reach this workflow: its resume URL names 127.0.0.1 (item index 0)' });
+		expect(error.description).toContain(`OKdokument (${host})`);
+		expect(error.description).toContain('WEBHOOK_URL');
+		expect(sandbox.requests).toEqual([]);
 	});
 });
 
@@ -201,11 +282,12 @@ describe('Send and Wait for Signature: what resumes it, and what does not', () =
 
 		expect(signing).toMatchObject({ callbackStatus: 200, state: 'signed' });
 		expect(execution.calls.map((call) => [call.outcome, call.response])).toEqual([
-			['resumed', { status: 200, body: { message: 'Workflow was started' } }],
+			['resumed', { status: 200, body: { message: 'Callback received; the workflow goes on' } }],
 		]);
 		expect(execution.status).toBe('success');
 		const [item] = execution.received();
 		expect(item.json).toEqual({
+			eventId: expect.stringMatching(/^[0-9a-f]{32}$/),
 			state: 'signed',
 			signatureRequestId,
 			documentId,
@@ -258,7 +340,7 @@ describe('Send and Wait for Signature: what resumes it, and what does not', () =
 		expect(execution.status).toBe('waiting');
 		expect(execution.received()).toEqual([]);
 		expect(warnings(execution)).toEqual([
-			'OKdokument Send and Wait ignored a callback and keeps waiting: the document is "tosign" in OKdokument, not signed or canceled',
+			'OKdokument Send and Wait for Signature ignored a callback and keeps waiting: the document is "tosign" in OKdokument, not signed or canceled',
 		]);
 		expect(execution.logs.find((line) => line.level === 'warn')?.metadata).toMatchObject({ signatureRequestId, documentId, claimedState: 'signed' });
 
@@ -308,7 +390,7 @@ describe('Send and Wait for Signature: what resumes it, and what does not', () =
 
 		expect(call.status).toBe(200);
 		expect(execution.status).toBe('waiting');
-		expect(warnings(execution)).toEqual(['OKdokument Send and Wait ignored a callback and keeps waiting: its body is not an OKdokument callback']);
+		expect(warnings(execution)).toEqual(['OKdokument Send and Wait for Signature ignored a callback and keeps waiting: its body is not an OKdokument callback']);
 	});
 
 	it('a document OKdokument does not know (any more) leaves it waiting', async () => {
@@ -320,10 +402,10 @@ describe('Send and Wait for Signature: what resumes it, and what does not', () =
 
 		expect(call.status).toBe(200);
 		expect(execution.status).toBe('waiting');
-		expect(warnings(execution)).toEqual([`OKdokument Send and Wait ignored a callback and keeps waiting: OKdokument does not know document ${documentId}`]);
+		expect(warnings(execution)).toEqual([`OKdokument Send and Wait for Signature ignored a callback and keeps waiting: OKdokument does not know document ${documentId}`]);
 	});
 
-	it('OKdokument down during the check: 503 and still waiting (OKdokument marks errorsendinfo); a later delivery resumes it, unconfirmed', async () => {
+	it('OKdokument down during the check: 503 and still waiting (OKdokument marks errorsendinfo); a later delivery resumes it as deliveryFailed', async () => {
 		const execution = await sendAndWait();
 		const { signatureRequestId, documentId } = createdRequest();
 		sandbox.setFault({ type: 'status', status: 503, path: '/JSON/document/metadata/' });
@@ -333,8 +415,10 @@ describe('Send and Wait for Signature: what resumes it, and what does not', () =
 		expect(signing).toMatchObject({ callbackStatus: 503, state: 'errorsendinfo' });
 		expect(execution.calls.map((call) => [call.outcome, call.response.status])).toEqual([['ignored', 503]]);
 		expect(execution.status).toBe('waiting');
+		// One quick attempt: OKdokument waits for the answer.
+		expect(sandbox.requests.filter((request) => request.path.startsWith('/JSON/document/metadata/'))).toHaveLength(1);
 		expect(execution.logs.filter((line) => line.level === 'error').map((line) => line.message)).toEqual([
-			expect.stringMatching(/^OKdokument Send and Wait could not check a callback and keeps waiting: OKdokument could not be asked: .*503.* \(after 3 attempts\)$/),
+			expect.stringMatching(/^OKdokument Send and Wait for Signature could not check a callback and keeps waiting: .*503/),
 		]);
 
 		sandbox.clearFaults();
@@ -343,13 +427,18 @@ describe('Send and Wait for Signature: what resumes it, and what does not', () =
 
 		expect(execution.status).toBe('success');
 		const [item] = execution.received();
-		expect(item.json).toMatchObject({ state: 'signed', confirmed: false, documentId, document: { state: 'errorsendinfo' } });
-		expect(item.json.reason).toMatch(/^OKdokument marks the document "errorsendinfo" .* the outcome "signed" is the one this call states/);
-		expect((await readBinary(item.binary!.data)).equals(sandbox.getDocument(documentId)!.signedContent!)).toBe(true);
+		expect(item.json).toMatchObject({
+			state: 'deliveryFailed',
+			reportedState: 'signed',
+			confirmed: true,
+			documentId,
+			document: { state: 'errorsendinfo' },
+		});
+		expect(item.binary).toBeUndefined();
 	});
 
 	it.each(['signed', 'canceled'] as const)(
-		'a first delivery that never arrived (errorsendinfo), then one that does: %s, unconfirmed, PDF only when signed',
+		'a first delivery that never arrived (errorsendinfo), then one that does (%s): deliveryFailed, the claim beside it, never a PDF',
 		async (outcome) => {
 			const execution = await sendAndWait();
 			const { signatureRequestId } = createdRequest();
@@ -360,31 +449,32 @@ describe('Send and Wait for Signature: what resumes it, and what does not', () =
 			await execution.settled();
 
 			expect(execution.status).toBe('success');
-			expect(outputOf(execution)).toEqual([expect.objectContaining({ state: outcome, confirmed: false, reason: expect.any(String) })]);
-			expect(execution.received()[0].binary !== undefined).toBe(outcome === 'signed');
+			expect(outputOf(execution)).toEqual([expect.objectContaining({ state: 'deliveryFailed', reportedState: outcome, confirmed: true })]);
+			expect(execution.received()[0].binary).toBeUndefined();
+			expect(sandbox.requests.filter((request) => /^\/JSON\/document\/[^/]+$/.test(request.path))).toEqual([]);
 		},
 	);
 
-	it('an errorsendinfo document whose PDF OKdokument no longer has: the item says so and carries no PDF', async () => {
+	it('a signed PDF that cannot be downloaded after the answer: OKdokument got 200, the item says so and carries no PDF', async () => {
 		const execution = await sendAndWait();
 		const { signatureRequestId, documentId } = createdRequest();
-		await sandbox.sign(signatureRequestId, { deliverCallback: false });
 		sandbox.setFault({ type: 'status', status: 404, body: { message: 'err.not.found', value: documentId }, path: `/JSON/document/${documentId}` });
 
-		await sandbox.redeliverCallback(signatureRequestId);
+		const signing = await sandbox.sign(signatureRequestId);
 		await execution.settled();
 
+		expect(signing).toMatchObject({ callbackStatus: 200, state: 'signed' });
 		expect(execution.calls.map((call) => [call.outcome, call.response.status])).toEqual([['resumed', 200]]);
 		expect(execution.status).toBe('success');
 		const [item] = execution.received();
 		expect(item.json).toMatchObject({
 			state: 'signed',
-			confirmed: false,
-			error: `OKdokument has no signed PDF for document ${documentId}: OKdokument could not find what was asked for (HTTP 404: err.not.found)`,
+			confirmed: true,
+			error: `The signed PDF of document ${documentId} could not be downloaded from OKdokument: OKdokument could not find what was asked for (HTTP 404: err.not.found)`,
 		});
 		expect(item.binary).toBeUndefined();
 		expect(execution.logs.filter((line) => line.level === 'error').map((line) => line.message)).toEqual([
-			`OKdokument Send and Wait resumed without the signed PDF: ${String(item.json.error)}`,
+			`OKdokument Send and Wait for Signature resumed the workflow without the signed PDF: ${String(item.json.error)}`,
 		]);
 	});
 
@@ -426,13 +516,16 @@ describe('Send and Wait for Signature: what resumes it, and what does not', () =
 });
 
 eachDialect(sandbox, 'Send and Wait for Signature in both documented dialects', (dialect) => {
+	// The connector types the rules (here the signer's e-mail) as Name-Value text only.
+	const inDialect = () => sendAndWait(dialect === 'connector' ? { additionalFields: { rulesEncoding: 'string' } } : {});
+
 	it('a signature resumes it with the signed PDF; a cancel, without', async () => {
-		const signed = await sendAndWait();
+		const signed = await inDialect();
 		const first = createdRequest();
 		await sandbox.sign(first.signatureRequestId);
 		await signed.settled();
 		sandbox.clearRequests();
-		const canceled = await sendAndWait();
+		const canceled = await inDialect();
 		await sandbox.cancel(createdRequest().signatureRequestId);
 		await canceled.settled();
 
@@ -445,8 +538,8 @@ eachDialect(sandbox, 'Send and Wait for Signature in both documented dialects', 
 		expect(callbackKeys).toEqual(dialect === 'wiki' ? ['id', 'signatureRequestId', 'state'] : ['code', 'message', 'result', 'statusCode', 'success', 'url']);
 	});
 
-	it('a forged "signed" keeps it waiting; a signature whose first delivery failed resumes it, unconfirmed', async () => {
-		const execution = await sendAndWait();
+	it('a forged "signed" keeps it waiting; a signature whose first delivery failed resumes it as deliveryFailed', async () => {
+		const execution = await inDialect();
 		const { signatureRequestId, documentId, resumeUrl } = createdRequest();
 
 		await post(execution, resumeUrl, { state: 'signed', id: documentId, signatureRequestId, success: true, code: 'SUCCESS' });
@@ -455,8 +548,10 @@ eachDialect(sandbox, 'Send and Wait for Signature in both documented dialects', 
 		await sandbox.sign(signatureRequestId, { deliverCallback: false });
 		await sandbox.redeliverCallback(signatureRequestId);
 		await execution.settled();
-		expect(outputOf(execution)).toEqual([expect.objectContaining({ state: 'signed', confirmed: false, documentId })]);
-		expect(execution.received()[0].binary?.data).toBeDefined();
+		expect(outputOf(execution)).toEqual([
+			expect.objectContaining({ state: 'deliveryFailed', reportedState: 'signed', confirmed: true, documentId }),
+		]);
+		expect(execution.received()[0].binary).toBeUndefined();
 	});
 });
 
@@ -532,7 +627,7 @@ describe('Send and Wait for Signature: AI agents', () => {
 			operationLists
 				.filter((property) => property.displayOptions?.show?.['@tool']?.includes(asTool))
 				.flatMap((property) => (property.options ?? []).map((option) => (option as { value: string }).value));
-		expect(values(false)).toEqual(['create', 'delete', 'sendAndWait', 'update']);
+		expect(values(false)).toEqual(['create', 'delete', 'sendAndWait', 'update', 'waitForSignature']);
 		expect(values(true)).toEqual(['create', 'delete', 'update']);
 	});
 

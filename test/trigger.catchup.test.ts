@@ -228,8 +228,24 @@ describe('Catch Missed Events and callbacks share one memory', () => {
 				document: expect.objectContaining({ state: 'errorsendinfo' }),
 				arrivedVia: 'callback',
 				// What the callback claims: OKdokument can no longer confirm it.
+				reportedState: 'signed',
 				callback: { state: 'signed', id: documentId, signatureRequestId },
 			}),
+		]);
+	});
+
+	it('Trigger On without Delivery Failed: such a callback starts nothing, and the check emits nothing', async () => {
+		const trigger = await startChecking({ ...ALL, events: ['signed', 'canceled'] });
+		const { signatureRequestId } = await finishedUndelivered(trigger);
+
+		await sandbox.redeliverCallback(signatureRequestId);
+		await nextCheck(trigger);
+
+		expect(trigger.calls.map((call) => call.outcome)).toEqual(['ignored']);
+		expect(trigger.executions).toEqual([]);
+		expect(listRequests()).toEqual([]);
+		expect(debugLines(trigger)).toEqual([
+			expect.stringMatching(/ignored a callback: its document is "errorsendinfo" in OKdokument \(deliveryFailed\), which this trigger is not set to start on$/),
 		]);
 	});
 

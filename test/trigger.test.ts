@@ -436,6 +436,39 @@ describe('OKdokument Trigger: Download Signed Document', () => {
 	});
 });
 
+describe('OKdokument Trigger: OKdokument is answered first', () => {
+	it('a download slower than OKdokument waits for its answer: the callback gets 200, the document stays signed, the PDF arrives', async () => {
+		sandbox.setCallbackTimeout(1_000);
+		const trigger = await startTrigger({ download: true });
+		const { signatureRequestId, documentId } = await createRequest(trigger.productionUrl);
+		sandbox.setFault({ type: 'delay', ms: 1_500, path: `/JSON/document/${encodeURIComponent(documentId)}` });
+
+		const signing = await sandbox.sign(signatureRequestId);
+		await trigger.settled();
+
+		expect(signing).toMatchObject({ callbackStatus: 200, state: 'signed' });
+		expect(sandbox.getDocument(documentId)!.state).toBe('signed');
+		const download = sandbox.requests.find((request) => request.path === `/JSON/document/${encodeURIComponent(documentId)}`)!;
+		expect(sandbox.callbacks[0].answeredAt).toBeLessThan(download.answeredAt!);
+		const [item] = trigger.received();
+		expect((await readBinary(item.binary!.data)).equals(sandbox.getDocument(documentId)!.signedContent!)).toBe(true);
+	});
+
+	it('a PDF that cannot be downloaded: the event still starts the workflow, and its item says so', async () => {
+		const trigger = await startTrigger({ download: true });
+		const { signatureRequestId, documentId } = await createRequest(trigger.productionUrl);
+		sandbox.setFault({ type: 'status', status: 404, path: `/JSON/document/${encodeURIComponent(documentId)}` });
+
+		const signing = await sandbox.sign(signatureRequestId);
+		await trigger.settled();
+
+		expect(signing).toMatchObject({ callbackStatus: 200, state: 'signed' });
+		const [item] = trigger.received();
+		expect(item.binary).toBeUndefined();
+		expect(item.json.error).toMatch(new RegExp(`^The signed PDF of document ${documentId} could not be downloaded from OKdokument: `));
+	});
+});
+
 describe('OKdokument Trigger: the sendInfo callback failing in the sandbox', () => {
 	it('an unreachable Send Info URL leaves the document in errorsendinfo', async () => {
 		const trigger = await startTrigger();

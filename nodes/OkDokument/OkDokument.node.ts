@@ -28,8 +28,8 @@ export class OkDokument implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'okDokumentApi', required: true }],
-		// Only Send and Wait for Signature's resume URL: restart webhooks are never registered on activation.
-		webhooks: signatureRequest.sendAndWaitWebhooks,
+		// Only the resume URL of the operations that wait: restart webhooks are never registered on activation.
+		webhooks: signatureRequest.resumeWebhooks,
 		waitingNodeTooltip:
 			'Waiting for the signer: the workflow goes on when OKdokument confirms the signature request is signed or canceled, or when the wait limit passes',
 		properties: [
@@ -57,6 +57,6 @@ export class OkDokument implements INodeType {
 	}
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		return await signatureRequest.sendAndWaitWebhook.call(this);
+		return await signatureRequest.resumeWebhook.call(this);
 	}
 }

@@ -371,7 +371,14 @@ export async function startWaitingExecution(options: StartWaitingOptions): Promi
 		call.body = request.body;
 		const additionalData = additionalDataFor();
 		additionalData.httpRequest = request.httpRequest;
-		additionalData.httpResponse = toExpressResponse(res);
+		const response = toExpressResponse(res);
+		let answeredByNode: { body: unknown } | undefined;
+		const sendJson = response.json.bind(response);
+		response.json = (body: unknown) => {
+			answeredByNode = { body };
+			return sendJson(body);
+		};
+		additionalData.httpResponse = response;
 		const webhookData: IWebhookData = {
 			httpMethod: webhook.httpMethod as IWebhookData['httpMethod'],
 			node: waitingNode.name,
@@ -407,7 +414,7 @@ export async function startWaitingExecution(options: StartWaitingOptions): Promi
 		}
 
 		if (result.noWebhookResponse === true && call.outcome !== 'failed') {
-			call.response = { status: res.statusCode, body: undefined };
+			call.response = { status: res.statusCode, body: answeredByNode?.body };
 		}
 		if (result.workflowData === undefined) {
 			call.outcome = 'ignored';

@@ -163,6 +163,11 @@ function getConnection(this: OkDokumentContext): Promise<Connection> {
 	return connection;
 }
 
+/** The base URL requests go to, as the credential names it (no trailing slash). */
+export async function okDokumentBaseUrl(this: OkDokumentContext): Promise<string> {
+	return (await getConnection.call(this)).baseUrl;
+}
+
 /** The action node's Options for this item; the trigger uses the defaults. */
 function readSettings(context: OkDokumentContext, itemIndex: number): RequestSettings {
 	const option = (name: string, fallback: number | boolean) =>

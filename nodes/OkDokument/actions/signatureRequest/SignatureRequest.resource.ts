@@ -4,15 +4,18 @@ import * as create from './create.operation';
 import * as deleteRequest from './delete.operation';
 import * as sendAndWait from './sendAndWait.operation';
 import * as update from './update.operation';
+import * as waitForSignature from './waitForSignature.operation';
+import { WAITING_OPERATIONS } from './waiting';
 
 export const operations = {
 	create: create.execute,
 	delete: deleteRequest.execute,
 	sendAndWait: sendAndWait.execute,
 	update: update.execute,
+	waitForSignature: waitForSignature.execute,
 };
 
-export { sendAndWaitWebhook, sendAndWaitWebhooks } from './sendAndWait.webhook';
+export { resumeWebhook, resumeWebhooks } from './resume.webhook';
 
 const operationOptions: INodePropertyOptions[] = [
 	{
@@ -40,10 +43,16 @@ const operationOptions: INodePropertyOptions[] = [
 		description: 'Change where OKdokument sends the signing result and where the signer goes afterwards',
 		action: 'Update a signature request',
 	},
+	{
+		name: 'Wait for Signature',
+		value: 'waitForSignature',
+		description: 'Continue when OKdokument confirms that an existing signature request was signed or canceled',
+		action: 'Wait for an existing signature request to be signed',
+	},
 ];
 
-/** The same list, for an AI agent's tool: an agent cannot wait days for a signer, so Send and Wait is left out. */
-const toolOperationOptions = operationOptions.filter((option) => option.value !== 'sendAndWait');
+/** The same list, for an AI agent's tool: an agent cannot wait days for a signer, so the waiting operations are left out. */
+const toolOperationOptions = operationOptions.filter((option) => !(String(option.value) in WAITING_OPERATIONS));
 
 function operationProperty(options: INodePropertyOptions[], asTool: boolean): INodeProperties {
 	return {
@@ -65,4 +74,5 @@ export const description: INodeProperties[] = [
 	...deleteRequest.description,
 	...sendAndWait.description,
 	...update.description,
+	...waitForSignature.description,
 ];

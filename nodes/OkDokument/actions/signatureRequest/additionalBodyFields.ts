@@ -35,7 +35,7 @@ function parse(value: unknown, field: FieldRef): unknown {
 
 /**
  * The additional keys, or undefined when there are none. Refuses anything but a JSON object, and
- * any key in `nodeKeys` (what the node puts into the body itself).
+ * any key in `nodeKeys` (what the node puts into the body itself), however it is capitalised.
  */
 export function readAdditionalBodyFields(
 	value: unknown,
@@ -51,8 +51,9 @@ export function readAdditionalBodyFields(
 			'Write the keys and values as {"key": value, …}.',
 		);
 	}
-	const taken = new Set(nodeKeys);
-	const clashes = Object.keys(parsed).filter((key) => taken.has(key));
+	// Upper and lower case alike: the docs spell one key two ways (sendInfoURL, sendInfoUrl; docs §8.1).
+	const taken = new Set([...nodeKeys].map((key) => key.toLowerCase()));
+	const clashes = Object.keys(parsed).filter((key) => taken.has(key.toLowerCase()));
 	if (clashes.length > 0) {
 		throw invalidField(
 			field,

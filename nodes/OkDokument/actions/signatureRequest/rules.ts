@@ -339,6 +339,14 @@ function isFilled(value: unknown): boolean {
 	return value !== undefined && value !== null && String(value).trim() !== '';
 }
 
+/** What an operation demands of the rules beyond their own checks. */
+export interface RulesPolicy {
+	/** Rules Custom Rules may not set (upper and lower case alike), and why: the operation sets them itself. */
+	forbidden?: { names: string[]; why: string };
+	/** Why the rule emailTo (Signer Email) must be set, when it must. */
+	signerRequired?: string;
+}
+
 /**
  * The rules to send, the rule fields and Custom Rules together, in the encoding chosen (see
  * RulesEncoding), or undefined when no rule is set.
@@ -347,6 +355,7 @@ export function buildRules(
 	values: IDataObject,
 	fieldFor: FieldFor,
 	encoding: RulesEncoding = 'auto',
+	policy: RulesPolicy = {},
 ): IDataObject | string | undefined {
 	const structured: Rule[] = [];
 	for (const option of rulesCollection.options as INodeProperties[]) {
@@ -356,10 +365,18 @@ export function buildRules(
 		const value: RuleValue | undefined = readRule(kind, values[option.name], field);
 		if (value !== undefined) structured.push({ name: option.name, value, field });
 	}
-	const custom = parseCustomRules(values.customRules, fieldFor(labelOf('customRules'))) ?? { rules: [], source: 'json' };
+	const customField = fieldFor(labelOf('customRules'));
+	const custom = parseCustomRules(values.customRules, customField) ?? { rules: [], source: 'json' };
+	const forbidden = custom.rules.find((rule) => policy.forbidden?.names.includes(rule.name.toLowerCase()));
+	if (forbidden && policy.forbidden) {
+		throw invalidField(customField, `sets the rule "${forbidden.name}"`, policy.forbidden.why);
+	}
 
 	const valueOf = (name: string) =>
 		(custom.rules.find((rule) => rule.name === name) ?? structured.find((rule) => rule.name === name))?.value;
+	if (policy.signerRequired && !isFilled(valueOf('emailTo'))) {
+		throw invalidField(fieldFor(labelOf('emailTo')), 'is empty', policy.signerRequired);
+	}
 	if (isFilled(valueOf('emailTo')) && !isFilled(valueOf('emailFrom'))) {
 		throw invalidField(
 			fieldFor(labelOf('emailFrom')),

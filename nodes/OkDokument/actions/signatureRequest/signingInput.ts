@@ -39,9 +39,48 @@ const newDocumentOnly = { show: { '/source': ['newDocument'] } };
 export interface SigningPropertiesOptions {
 	/** Offer Send Info URL (Create); Send and Wait sets it itself. */
 	sendInfoUrl: boolean;
+	/**
+	 * Send and Wait: OKdokument must e-mail the signer, since the paused workflow cannot, so Signer
+	 * Email and Sender Email (the rules emailTo and emailFrom) are fields of their own, and the
+	 * callback cannot be replaced through Custom Rules.
+	 */
+	signerByEmail?: boolean;
 	/** Description of the Signature Request ID field. */
 	signatureRequestIdDescription: string;
 }
+
+/** The rules that Send and Wait's own fields stand for: field name → rule name. */
+const SIGNER_FIELDS = { signerEmail: 'emailTo', senderEmail: 'emailFrom' } as const;
+
+const signerProperties: INodeProperties[] = [
+	{
+		displayName: 'Signer Email',
+		name: 'signerEmail',
+		type: 'string',
+		placeholder: 'e.g. jana@example.com',
+		default: '',
+		description:
+			'OKdokument e-mails the signing link to this address (the rule emailTo; the same as Signing Rules → Signer Email). Needed: this workflow is paused while it waits, so no later node can send the link.',
+		hint: 'To send the link yourself (Gmail, Slack, SMS…), use Signature Request → Create, your own node with its url, then Signature Request → Wait for Signature',
+	},
+	{
+		displayName: 'Sender Email',
+		name: 'senderEmail',
+		type: 'string',
+		placeholder: 'e.g. office@example.com',
+		default: '',
+		description:
+			'Replies to the signing e-mail go here (the rule emailFrom; the same as Signing Rules → Sender Email). OKdokument needs it with Signer Email; the e-mail itself comes from okdokument@okdokument.sk.',
+	},
+];
+
+const SIGNER_REQUIRED =
+	'Nothing was sent. Send and Wait for Signature pauses this workflow until the signer finishes, so no later node can send the signer the link: OKdokument must e-mail it. Enter the signer’s address in Signer Email and yours in Sender Email. To send the link yourself (your own e-mail, Slack or SMS node), use Signature Request → Create, then that node with Create’s url, then Signature Request → Wait for Signature.';
+
+const CALLBACK_RULES = {
+	names: ['sendinfo', 'sendinfo.user'],
+	why: 'Send and Wait for Signature sets where OKdokument calls back (this execution’s resume URL); a sendInfo rule would send the callback elsewhere and the workflow would never go on. Remove it from Custom Rules.',
+};
 
 export function signingProperties(options: SigningPropertiesOptions): INodeProperties[] {
 	const additionalFields: INodeProperties[] = [
@@ -134,6 +173,7 @@ export function signingProperties(options: SigningPropertiesOptions): INodePrope
 			hint: 'The name of the input binary field that holds the PDF (or .doc, .docx, .xls, .xlsx) to sign, at most 10 MB',
 		}),
 		{ ...documentIdField, displayOptions: { show: { source: ['existingDocument'] } } },
+		...(options.signerByEmail ? signerProperties : []),
 		{
 			displayName: 'Additional Fields',
 			name: 'additionalFields',
@@ -213,16 +253,40 @@ async function readDocumentSource(
 	return { upload: { content: file.base64, filename, state } };
 }
 
+/**
+ * The Signing Rules with Signer Email and Sender Email of Send and Wait filled in; a rule set in
+ * both places must be the same.
+ */
+function readRuleValues(context: IExecuteFunctions, itemIndex: number, fieldFor: FieldFor, signerByEmail: boolean): IDataObject {
+	const values = { ...(context.getNodeParameter('rules', itemIndex, {}) as IDataObject) };
+	if (!signerByEmail) return values;
+	for (const [parameter, rule] of Object.entries(SIGNER_FIELDS)) {
+		const own = String(context.getNodeParameter(parameter, itemIndex, '') ?? '').trim();
+		if (own === '') continue;
+		const inRules = String(values[rule] ?? '').trim();
+		const label = signerProperties.find((property) => property.name === parameter)!.displayName;
+		if (inRules !== '' && inRules !== own) {
+			throw invalidField(
+				fieldFor(label),
+				`is "${own}", but Signing Rules → ${label} is "${inRules}"`,
+				`Fill in ${label} in one place only.`,
+			);
+		}
+		values[rule] = own;
+	}
+	return values;
+}
+
 /** Reads and checks everything before the file is read and before anything is sent. */
 export async function readSigningInput(
 	this: IExecuteFunctions,
 	itemIndex: number,
-	{ sendInfoUrl }: { sendInfoUrl: boolean },
+	{ sendInfoUrl, signerByEmail = false }: Pick<SigningPropertiesOptions, 'sendInfoUrl' | 'signerByEmail'>,
 ): Promise<SigningInput> {
 	const node = this.getNode();
 	const fieldFor: FieldFor = (label) => ({ node, itemIndex, label });
 	const options = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
-	const ruleValues = this.getNodeParameter('rules', itemIndex, {}) as IDataObject;
+	const ruleValues = readRuleValues(this, itemIndex, fieldFor, signerByEmail);
 
 	const signatureRequestId = optionalId(options.signatureRequestId, fieldFor('Signature Request ID'));
 	const resulturl = validateOptionalHttpUrl(options.resultUrl, fieldFor('Result URL'));
@@ -254,6 +318,7 @@ export async function readSigningInput(
 			ruleValues,
 			fieldFor,
 			readChoice<RulesEncoding>(options.rulesEncoding, RULES_ENCODINGS, fieldFor('Signing Rules Encoding')),
+			signerByEmail ? { signerRequired: SIGNER_REQUIRED, forbidden: CALLBACK_RULES } : {},
 		),
 	};
 	// A key the node has a field for is the node's, even where that field is empty (the document's

@@ -2,11 +2,11 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { FieldRef } from '../../helpers/validation';
 import { invalidField } from '../../helpers/validation';
-import { DEFAULT_EXPIRATION_MS, toEpochMs } from './expiration';
+import { toEpochMs } from './expiration';
 
 /**
- * How long Send and Wait for Signature waits: by default until the signing link expires, and
- * never longer than that plus a margin, since nobody can sign after it.
+ * How long Send and Wait for Signature and Wait for Signature wait: by default until the signing
+ * link expires, and never longer than that plus a margin, since nobody can sign after it.
  */
 
 /** A signature completed in the link's last moments still reaches n8n. */
@@ -21,77 +21,88 @@ const UNIT_MS: Record<string, number> = {
 
 const afterTimeInterval = { show: { limitWaitTime: ['afterTimeInterval'] } };
 
-export const waitLimitProperties: INodeProperties[] = [
-	{
-		displayName: 'Limit Wait Time',
-		name: 'limitWaitTime',
-		type: 'options',
-		options: [
-			{
-				name: 'Until the Signing Link Expires',
-				value: 'untilExpiration',
-				description: 'Wait as long as the signer can sign: 24 hours, or until the Expiration you set (plus one hour)',
-			},
-			{
-				name: 'After a Time Interval',
-				value: 'afterTimeInterval',
-				description: 'Stop waiting after a fixed time',
-			},
-			{
-				name: 'At a Specified Time',
-				value: 'atSpecifiedTime',
-				description: 'Stop waiting at a date and time',
-			},
-		],
-		default: 'untilExpiration',
-		hint: 'When the limit passes, the workflow continues with state "timedOut" and the request’s IDs, never with a signature',
-	},
-	{
-		displayName: 'Amount',
-		name: 'resumeAmount',
-		type: 'number',
-		displayOptions: afterTimeInterval,
-		typeOptions: { minValue: 1, numberPrecision: 0 },
-		default: 1,
-		description: 'How long to wait, in the unit below',
-	},
-	{
-		displayName: 'Unit',
-		name: 'resumeUnit',
-		type: 'options',
-		displayOptions: afterTimeInterval,
-		options: [
-			{ name: 'Seconds', value: 'seconds' },
-			{ name: 'Minutes', value: 'minutes' },
-			{ name: 'Hours', value: 'hours' },
-			{ name: 'Days', value: 'days' },
-		],
-		default: 'hours',
-	},
-	{
-		displayName: 'Max Date and Time',
-		name: 'maxDateAndTime',
-		type: 'dateTime',
-		displayOptions: { show: { limitWaitTime: ['atSpecifiedTime'] } },
-		default: '',
-		description: 'When to stop waiting, in the workflow’s time zone unless the value says otherwise',
-	},
-];
+/** How long the signing link lives, as far as the operation knows, for the wait limit. */
+export interface LinkLifetime {
+	/** When the link expires (epoch ms). */
+	expiresAt: number;
+	/** That moment in words, for messages, e.g. "2026-12-02T10:00:00.000Z (24 hours from now: no Expiration is set)". */
+	text: string;
+	/** What to do when the chosen limit is later than that. */
+	tooLateHint: string;
+}
+
+/** Limit Wait Time and its fields; `untilExpiration` describes the default choice for the operation. */
+export function waitLimitProperties(untilExpiration: string): INodeProperties[] {
+	return [
+		{
+			displayName: 'Limit Wait Time',
+			name: 'limitWaitTime',
+			type: 'options',
+			options: [
+				{
+					name: 'Until the Signing Link Expires',
+					value: 'untilExpiration',
+					description: untilExpiration,
+				},
+				{
+					name: 'After a Time Interval',
+					value: 'afterTimeInterval',
+					description: 'Stop waiting after a fixed time',
+				},
+				{
+					name: 'At a Specified Time',
+					value: 'atSpecifiedTime',
+					description: 'Stop waiting at a date and time',
+				},
+			],
+			default: 'untilExpiration',
+			hint: 'When the limit passes, the workflow continues with state "timedOut" and the request’s IDs, never with a signature',
+		},
+		{
+			displayName: 'Amount',
+			name: 'resumeAmount',
+			type: 'number',
+			displayOptions: afterTimeInterval,
+			typeOptions: { minValue: 1, numberPrecision: 0 },
+			default: 1,
+			description: 'How long to wait, in the unit below',
+		},
+		{
+			displayName: 'Unit',
+			name: 'resumeUnit',
+			type: 'options',
+			displayOptions: afterTimeInterval,
+			options: [
+				{ name: 'Seconds', value: 'seconds' },
+				{ name: 'Minutes', value: 'minutes' },
+				{ name: 'Hours', value: 'hours' },
+				{ name: 'Days', value: 'days' },
+			],
+			default: 'hours',
+		},
+		{
+			displayName: 'Max Date and Time',
+			name: 'maxDateAndTime',
+			type: 'dateTime',
+			displayOptions: { show: { limitWaitTime: ['atSpecifiedTime'] } },
+			default: '',
+			description: 'When to stop waiting, in the workflow’s time zone unless the value says otherwise',
+		},
+	];
+}
 
 /**
  * When the wait ends, checked before anything is sent: in the future, and not after the signing
- * link expires (plus the margin). `expirationTime` is what Create sends (epoch ms), if anything.
+ * link expires (plus the margin).
  */
 export function readWaitTill(
 	context: IExecuteFunctions,
 	itemIndex: number,
-	expirationTime: string | undefined,
+	link: LinkLifetime,
 	now = Date.now(),
 ): Date {
 	const field: FieldRef = { node: context.getNode(), itemIndex, label: 'Limit Wait Time' };
-	const expiresAt = expirationTime !== undefined ? Number(expirationTime) : now + DEFAULT_EXPIRATION_MS;
-	const latest = expiresAt + WAIT_MARGIN_MS;
-	const latestText = `${new Date(expiresAt).toISOString()}${expirationTime === undefined ? ' (24 hours from now: no Expiration is set)' : ''}`;
+	const latest = link.expiresAt + WAIT_MARGIN_MS;
 	const limit = context.getNodeParameter('limitWaitTime', itemIndex, 'untilExpiration') as string;
 
 	let until: number;
@@ -120,8 +131,8 @@ export function readWaitTill(
 	if (until > latest) {
 		throw invalidField(
 			field,
-			`ends at ${new Date(until).toISOString()}, after the signing link expires at ${latestText}`,
-			'Nobody can sign once the link has expired, so waiting longer would only delay the time-out. Set Additional Fields → Expiration to the end of the wait (at most 10 days ahead), or shorten the wait.',
+			`ends at ${new Date(until).toISOString()}, after the signing link expires at ${link.text}`,
+			`Nobody can sign once the link has expired, so waiting longer would only delay the time-out. ${link.tooLateHint}`,
 		);
 	}
 	return new Date(until);

@@ -1,22 +1,16 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties, IWebhookFunctions } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
-import type { SigningCallback, SigningOutcome } from '../../callbacks/callback';
-import { readCallback, toSigningOutcome } from '../../callbacks/callback';
-import { toNodeError } from '../../helpers/errors';
-import { CALLBACK_FAILED_STATE, findDocumentMetadata } from '../../documents/requests';
+import type { EventState, SigningCallback } from '../../callbacks/callback';
+import { DELIVERY_FAILED, toSigningOutcome } from '../../callbacks/callback';
+import { signingEventId } from '../../callbacks/eventId';
+import { CALLBACK_FAILED_STATE } from '../../documents/requests';
 
 /**
- * What decides whether a callback to Send and Wait's resume URL ends the wait: the URL names the
- * request and the document (n8n signed it, so they are what execute() put there), and only
- * OKdokument's own answer about that document counts. The callback's body is a wake-up call.
+ * How Send and Wait for Signature and Wait for Signature end a wait: only OKdokument's own answer
+ * about the awaited document counts (a callback's body is a wake-up call), and what the next node
+ * gets, whether the outcome came at once, with a callback or not at all.
  */
-
-/** The query parameters of the signed resume URL. */
-export const RESUME_PARAMETERS = {
-	signatureRequestId: 'signatureRequestId',
-	documentId: 'documentId',
-} as const;
 
 const DEFAULT_PDF_FIELD = 'data';
 
@@ -58,45 +52,39 @@ export function readDownloadField(
 	return field;
 }
 
-/** What to do with one call to the resume URL. */
-export type ResumeVerdict =
-	| {
-			resume: true;
-			state: SigningOutcome;
-			/** false: OKdokument's state no longer tells the outcome (errorsendinfo); the call's is taken. */
-			confirmed: boolean;
-			reason?: string;
-			document: IDataObject;
-	  }
-	| { resume: false; reason: string }
-	/** OKdokument could not be asked: answer with an error so that the failure shows and it may call again. */
-	| { resume: false; unavailable: NodeApiError | NodeOperationError; reason: string };
-
+/** The request and document an execution waits for. */
 export interface WaitingFor {
 	signatureRequestId: string;
 	documentId: string;
 }
 
-/** Keys of either documented callback shape (wiki §4.1, connector §7.1): anything else is not a callback. */
-const CALLBACK_KEYS = ['state', 'id', 'documentId', 'signatureRequestId', 'result', 'success', 'code'];
-
-const keepWaiting = (reason: string): ResumeVerdict => ({ resume: false, reason });
-
-/** The IDs the signed URL carries, or undefined when they are missing (a URL the node never made). */
-export function readWaitingFor(context: IWebhookFunctions): WaitingFor | undefined {
-	const query = context.getQueryData() as IDataObject;
-	const signatureRequestId = query[RESUME_PARAMETERS.signatureRequestId];
-	const documentId = query[RESUME_PARAMETERS.documentId];
-	if (typeof signatureRequestId !== 'string' || signatureRequestId === '') return undefined;
-	if (typeof documentId !== 'string' || documentId === '') return undefined;
-	return { signatureRequestId, documentId };
+/** A finished signing round, as OKdokument reports its document. */
+export interface Outcome {
+	state: EventState;
+	document: IDataObject;
 }
 
 /**
- * A call that names another document or request than the one this execution waits for. Only the
- * wiki's explicit keys count: what the connector's `result` holds in a callback is not documented.
+ * The outcome OKdokument reports for a document: signed or canceled, or deliveryFailed for a
+ * document it marks errorsendinfo (an earlier callback failed, so its state no longer says how
+ * the round ended); undefined while the round is not finished.
  */
-function namesAnother(callback: SigningCallback, waitingFor: WaitingFor): string | undefined {
+export function finishedOutcome(document: IDataObject): Outcome | undefined {
+	if (document.state === CALLBACK_FAILED_STATE) return { state: DELIVERY_FAILED, document };
+	const state = toSigningOutcome(document.state);
+	return state ? { state, document } : undefined;
+}
+
+/** Keys of either documented callback shape (wiki §4.1, connector §7.1): anything else is not a callback. */
+const CALLBACK_KEYS = ['state', 'id', 'documentId', 'signatureRequestId', 'result', 'success', 'code'];
+
+/**
+ * Why a callback cannot end the wait before OKdokument is asked, or undefined. Only the wiki's
+ * explicit keys name another document or request: what the connector's `result` holds in a
+ * callback is not documented.
+ */
+export function refuseBeforeAsking(callback: SigningCallback, waitingFor: WaitingFor): string | undefined {
+	if (!CALLBACK_KEYS.some((key) => key in callback.raw)) return 'its body is not an OKdokument callback';
 	if (callback.documentId !== undefined && callback.documentId !== waitingFor.documentId) {
 		return `it is about document ${callback.documentId}, not ${waitingFor.documentId}`;
 	}
@@ -107,66 +95,47 @@ function namesAnother(callback: SigningCallback, waitingFor: WaitingFor): string
 	return undefined;
 }
 
-/** Document → Get for the awaited document: a 404 means OKdokument does not know it. */
-async function readDocument(
-	context: IWebhookFunctions,
-	documentId: string,
-): Promise<{ document: IDataObject } | { unknown: true } | { failed: NodeApiError | NodeOperationError }> {
-	try {
-		const document = await findDocumentMetadata.call(context, documentId, 0);
-		return document ? { document } : { unknown: true };
-	} catch (error) {
-		return { failed: toNodeError(context.getNode(), error, 0) };
+/**
+ * Whether a callback ends the wait, once OKdokument answered about the awaited document: it
+ * must report the round finished, and the callback must not contradict it (a "signed" for a
+ * canceled document is not the signer's callback). For errorsendinfo the claim cannot be checked:
+ * the outcome is deliveryFailed, and the claim is reported beside it.
+ */
+export function judgeWithDocument(
+	document: IDataObject,
+	waitingFor: WaitingFor,
+	claimed: SigningCallback['state'],
+): Outcome | string {
+	if (document.id !== undefined && String(document.id) !== waitingFor.documentId) {
+		return 'OKdokument answered for another document';
 	}
+	const outcome = finishedOutcome(document);
+	if (!outcome) return `the document is "${String(document.state)}" in OKdokument, not signed or canceled`;
+	if (outcome.state !== DELIVERY_FAILED && claimed && claimed !== outcome.state) {
+		return `it reports "${claimed}" but the document is "${outcome.state}" in OKdokument`;
+	}
+	return outcome;
 }
 
 /**
- * Decides one call to the resume URL. Resumes only when OKdokument says the awaited document is
- * signed or canceled and the call does not contradict it; or, for a document OKdokument marks
- * errorsendinfo (an earlier callback failed, so its state no longer says how it ended), with the
- * outcome the call states, unconfirmed: that call came through the signed URL only OKdokument got.
+ * What the next node gets when the round is finished: the outcome as OKdokument confirmed it,
+ * with the callback that brought it (null when the round was over before the wait began).
  */
-export async function judgeResumeCall(
-	context: IWebhookFunctions,
-	waitingFor: WaitingFor,
-	body: unknown,
-): Promise<{ verdict: ResumeVerdict; callback: SigningCallback }> {
-	const callback = readCallback(body);
-	const decide = async (): Promise<ResumeVerdict> => {
-		if (!CALLBACK_KEYS.some((key) => key in callback.raw)) {
-			return keepWaiting('its body is not an OKdokument callback');
-		}
-		const another = namesAnother(callback, waitingFor);
-		if (another) return keepWaiting(another);
-
-		const read = await readDocument(context, waitingFor.documentId);
-		if ('unknown' in read) return keepWaiting(`OKdokument does not know document ${waitingFor.documentId}`);
-		if ('failed' in read) {
-			return { resume: false, unavailable: read.failed, reason: `OKdokument could not be asked: ${read.failed.message}` };
-		}
-		const { document } = read;
-		if (document.id !== undefined && String(document.id) !== waitingFor.documentId) {
-			return keepWaiting('OKdokument answered for another document');
-		}
-		const claimed = callback.state;
-		const actual = toSigningOutcome(document.state);
-		if (actual) {
-			if (claimed && claimed !== actual) {
-				return keepWaiting(`it reports "${claimed}" but the document is "${actual}" in OKdokument`);
-			}
-			return { resume: true, state: actual, confirmed: true, document };
-		}
-		if (document.state === CALLBACK_FAILED_STATE) {
-			if (!claimed) return keepWaiting('the document is "errorsendinfo" in OKdokument and the call states no outcome');
-			return {
-				resume: true,
-				state: claimed,
-				confirmed: false,
-				reason: `OKdokument marks the document "errorsendinfo" (an earlier delivery of its callback failed), so its state no longer tells whether it was signed or canceled; the outcome "${claimed}" is the one this call states, which came through the signed URL only OKdokument was given`,
-				document,
-			};
-		}
-		return keepWaiting(`the document is "${String(document.state)}" in OKdokument, not signed or canceled`);
+export function outcomeJson(waitingFor: WaitingFor, outcome: Outcome, callback: SigningCallback | null): IDataObject {
+	const { state, document } = outcome;
+	return {
+		eventId: signingEventId({
+			...waitingFor,
+			modification: typeof document.modification === 'string' ? document.modification : undefined,
+			state,
+		}),
+		state,
+		...(state === DELIVERY_FAILED ? { reportedState: callback?.state ?? null } : {}),
+		signatureRequestId: waitingFor.signatureRequestId,
+		documentId: waitingFor.documentId,
+		confirmed: true,
+		confirmedAt: new Date().toISOString(),
+		document,
+		callback: callback?.raw ?? null,
 	};
-	return { verdict: await decide(), callback };
 }
