@@ -4,7 +4,8 @@
 /**
  * Deletes everything the run may have created, always (steps.js lists it in `created` before each call that could
  * create it): signature requests first, then documents; then it reads the document list to prove that none of them
- * is left, deleting any document with the run's file name that an unanswered upload may have stored.
+ * is left, deleting any document with the run's file name that an unclear upload may have stored. Whatever it cannot
+ * delete, or cannot be sure about, is listed with the command that deletes it by hand.
  */
 
 const { accepted, refused } = require('./client');
@@ -12,13 +13,14 @@ const { KEY_VARIABLE } = require('./options');
 
 /** @typedef {import('./client').Call} Call */
 /** @typedef {import('./steps').Created} Created */
+/** @typedef {import('./steps').Certainty} Certainty */
 
 /**
  * @typedef {object} Leftover
  * @property {'signature request' | 'document'} kind
  * @property {string} id
  * @property {string} why
- * @property {string} command how to delete it by hand (the key stays in the environment variable)
+ * @property {string} command how to delete it (or find it) by hand; the key stays in the environment variable
  */
 
 /**
@@ -29,11 +31,14 @@ const { KEY_VARIABLE } = require('./options');
  * @property {string} [verificationNote]
  */
 
-/** @param {string} baseUrl @param {string} path */
-const deleteCommand = (baseUrl, path) => `curl -X DELETE -H "x-api-key: $${KEY_VARIABLE}" '${baseUrl}${path}'`;
-
+/** @param {string} baseUrl @param {string} method @param {string} path */
+const curl = (baseUrl, method, path) => `curl -X ${method} -H "x-api-key: $${KEY_VARIABLE}" '${baseUrl}${path}'`;
 /** @param {string} id */
 const documentPath = (id) => `/JSON/document/${encodeURIComponent(id)}`;
+/** @param {string} id */
+const requestPath = (id) => `/JSON/signatureRequest/${encodeURIComponent(id)}`;
+const LIST_PATH = '/JSON/list/flat?state=*';
+const NOT_DELETED = 'not deleted: the probe was told to leave without cleaning up';
 
 /**
  * @param {{ call: import('./steps').StepContext['call'], created: Created, baseUrl: string, stopped: () => boolean }} ctx
@@ -43,54 +48,70 @@ const documentPath = (id) => `/JSON/document/${encodeURIComponent(id)}`;
 async function cleanup({ call, created, baseUrl, stopped }) {
 	/** @type {CleanupResult} */
 	const result = { deleted: [], left: [], verification: 'nothing to verify' };
-	/**
-	 * @param {'signature request' | 'document'} kind @param {string} id @param {string} path
-	 * @param {boolean} mayNotExist a "does not exist" answer means there was nothing to delete
-	 */
-	const remove = async (kind, id, path, mayNotExist) => {
-		const leftover = (/** @type {string} */ why) => result.left.push({ kind, id, why, command: deleteCommand(baseUrl, path) });
-		if (stopped()) return leftover('not deleted: the probe was stopped before');
-		const answer = await call(`cleanup:${kind === 'document' ? 'document' : 'signatureRequest'}`, 'DELETE', path);
-		if (accepted(answer)) result.deleted.push(`${kind} ${id}`);
-		else if (!(mayNotExist && refused(answer))) leftover(answer.status === null ? answer.error ?? answer.outcome : `HTTP ${answer.status}`);
+	/** @param {'signature request' | 'document'} kind @param {string} id @param {string} why */
+	const leave = (kind, id, why) =>
+		result.left.push({ kind, id, why, command: curl(baseUrl, 'DELETE', kind === 'document' ? documentPath(id) : requestPath(id)) });
+
+	/** @param {'signature request' | 'document'} kind @param {string} id @param {Certainty} certainty */
+	const remove = async (kind, id, certainty) => {
+		if (stopped()) return leave(kind, id, NOT_DELETED);
+		const path = kind === 'document' ? documentPath(id) : requestPath(id);
+		const answer = await call(kind === 'document' ? 'cleanup:document' : 'cleanup:signatureRequest', 'DELETE', path);
+		if (accepted(answer)) return result.deleted.push(`${kind} ${id}`);
+		if (answer.outcome === 'interrupted') return leave(kind, id, NOT_DELETED);
+		const status = answer.status === null ? (answer.error ?? answer.outcome) : `HTTP ${answer.status}`;
+		if (certainty === 'created' || !refused(answer)) return leave(kind, id, `its DELETE failed (${status})`);
+		// OKdokument does not know it: nothing was created, unless it is still working on a call that got no answer.
+		if (certainty === 'unanswered') leave(kind, id, `perhaps: its Create got no answer, and OKdokument did not know it yet at cleanup (${status})`);
 	};
-	for (const [id, certainty] of created.signatureRequests) {
-		await remove('signature request', id, `/JSON/signatureRequest/${encodeURIComponent(id)}`, certainty === 'uncertain');
+
+	for (const [id, certainty] of created.signatureRequests) await remove('signature request', id, certainty);
+	for (const id of created.documents.keys()) await remove('document', id, 'created');
+	if (created.documents.size > 0 || created.uncertainUpload) await verify({ call, created, stopped, result, remove, leave });
+	if (created.uncertainUpload === 'unanswered' && result.verification === 'verified') {
+		result.left.push({
+			kind: 'document',
+			id: created.filename,
+			why: 'perhaps: an upload got no answer, and the list did not have it yet at cleanup; look for this name',
+			command: curl(baseUrl, 'GET', LIST_PATH),
+		});
 	}
-	for (const id of created.documents.keys()) await remove('document', id, documentPath(id), false);
-	if (created.documents.size > 0 || created.uncertainUpload) await verify({ call, created, baseUrl, stopped }, result, remove);
 	return result;
 }
 
 /**
  * Reads the document list: a document deleted a moment ago must be gone, and one with the run's file name that no
- * answer named (an upload without a clear answer) is deleted now.
- * @param {Parameters<typeof cleanup>[0]} ctx
- * @param {CleanupResult} result
- * @param {(kind: 'document', id: string, path: string, mayNotExist: boolean) => Promise<unknown>} remove
+ * answer named (an unclear upload) is deleted now.
+ * @param {object} ctx
+ * @param {import('./steps').StepContext['call']} ctx.call
+ * @param {Created} ctx.created
+ * @param {() => boolean} ctx.stopped
+ * @param {CleanupResult} ctx.result
+ * @param {(kind: 'document', id: string, certainty: Certainty) => Promise<unknown>} ctx.remove
+ * @param {(kind: 'document', id: string, why: string) => unknown} ctx.leave
  */
-async function verify({ call, created, baseUrl, stopped }, result, remove) {
+async function verify({ call, created, stopped, result, remove, leave }) {
 	result.verification = 'not verified';
 	if (stopped()) return;
-	const list = await call('cleanup:verify', 'GET', '/JSON/list/flat?state=*');
+	const list = await call('cleanup:verify', 'GET', LIST_PATH);
 	if (!accepted(list) || !Array.isArray(list.json)) {
 		result.verificationNote = `the document list could not be read (${list.status === null ? list.error : `HTTP ${list.status}`})`;
 		return;
 	}
 	for (const entry of /** @type {unknown[]} */ (list.json)) {
-		const document = /** @type {Record<string, unknown>} */ (entry ?? {});
+		const document = /** @type {Record<string, unknown>} */ (typeof entry === 'object' && entry !== null ? entry : {});
 		const id = String(document.id);
-		const path = documentPath(id);
-		if (created.documents.has(id)) {
-			const wasDeleted = result.deleted.indexOf(`document ${id}`);
-			if (wasDeleted < 0) continue; // already listed as left
-			result.deleted.splice(wasDeleted, 1);
-			result.left.push({ kind: 'document', id, why: 'its DELETE was accepted, yet the list still has it', command: deleteCommand(baseUrl, path) });
-		} else if (document.filename === created.filename) {
-			await remove('document', id, path, false);
+		const deleted = result.deleted.indexOf(`document ${id}`);
+		if (deleted >= 0) {
+			result.deleted.splice(deleted, 1);
+			leave('document', id, 'its DELETE was accepted, yet the list still has it');
+		} else if (document.filename === created.filename && !created.documents.has(id)) {
+			created.documents.set(id, 'created');
+			created.uncertainUpload = undefined; // found
+			await remove('document', id, 'created');
 		}
 	}
 	result.verification = 'verified';
 }
 
-module.exports = { cleanup, deleteCommand };
+module.exports = { cleanup };

@@ -41,8 +41,10 @@ function summarize(run) {
 			? `incomplete: ${failed.map((call) => call.step).join(', ')} failed`
 			: 'complete: every call was answered';
 	const { before, after, acceptedCreates } = run.usage;
-	const used =
-		before !== undefined && after !== undefined
+	const createsSent = run.calls.some((call) => call.step.startsWith('create:'));
+	const used = !createsSent
+		? 'none (no Create was sent)'
+		: before !== undefined && after !== undefined
 			? `${after - before} (the counter's used signature requests went from ${before} to ${after}; accepted Creates: ${acceptedCreates})`
 			: `${acceptedCreates} accepted Create${acceptedCreates === 1 ? '' : 's'} (the counter could not be read ${before === undefined ? 'before' : 'after'})`;
 	const { deleted, left, verification, verificationNote } = run.cleanup;
@@ -94,7 +96,7 @@ function markdownReport(run) {
 		),
 	];
 	if (run.cleanup.left.length > 0) {
-		lines.push('', '## Left behind', '', 'Delete these by hand (the key stays in the environment variable):', '');
+		lines.push('', '## Left behind', '', 'Delete these by hand, or check first what the reason says (the key stays in the environment variable):', '');
 		for (const left of run.cleanup.left) lines.push(`- ${left.kind} ${code(left.id)} (${left.why}):`, '', `  ${code(left.command)}`, '');
 	}
 	return `${lines.join('\n').trimEnd()}\n`;

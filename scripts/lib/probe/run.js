@@ -53,7 +53,7 @@ async function runProbe(options, { interruption, onCall, log }) {
 	const runId = randomUUID().slice(0, 8);
 	const client = createClient({ baseUrl: options.baseUrl, apiKey: options.apiKey, timeoutMs: options.timeoutMs, onCall });
 	/** @type {import('./steps').Created} */
-	const created = { signatureRequests: new Map(), documents: new Map(), uncertainUpload: false, filename: `okdokument-probe-${runId}.pdf` };
+	const created = { signatureRequests: new Map(), documents: new Map(), uncertainUpload: undefined, filename: `okdokument-probe-${runId}.pdf` };
 	/** @param {AbortController} controller @returns {import('./steps').StepContext['call']} */
 	const callsUntil = (controller) => (step, method, path, extra = {}) => client.call(step, method, path, { ...extra, signal: controller.signal });
 
@@ -71,7 +71,8 @@ async function runProbe(options, { interruption, onCall, log }) {
 	const stoppedCleanup = () => interruption.cleanup.signal.aborted;
 	const cleanupCall = callsUntil(interruption.cleanup);
 	const cleaned = await cleanup({ call: cleanupCall, created, baseUrl: options.baseUrl, stopped: stoppedCleanup });
-	const counterAfter = stoppedCleanup() ? undefined : await cleanupCall('counter:after', 'GET', '/JSON/counter');
+	const createsSent = client.calls.some((call) => call.step.startsWith('create:'));
+	const counterAfter = createsSent && !stoppedCleanup() ? await cleanupCall('counter:after', 'GET', '/JSON/counter') : undefined;
 	const acceptedCreates = client.calls.filter((call) => call.step.startsWith('create:') && accepted(call)).length;
 	return {
 		runId,

@@ -50,10 +50,19 @@ const CREATE_ATTEMPTS = [
 class Stop extends Error {}
 
 /**
+ * created: OKdokument said so. uncertain: it answered, but not clearly (a 5xx), so what "does not exist" says later is
+ * final. unanswered: no answer came, so OKdokument may still be working on it when the cleanup asks.
+ * @typedef {'created' | 'uncertain' | 'unanswered'} Certainty
+ */
+
+/** @param {Call} call @returns {Certainty} */
+const certaintyOf = (call) => (call.outcome === 'answered' ? 'uncertain' : 'unanswered');
+
+/**
  * @typedef {object} Created what may exist on OKdokument because of this run
- * @property {Map<string, 'created' | 'uncertain'>} signatureRequests
+ * @property {Map<string, Certainty>} signatureRequests
  * @property {Map<string, 'created'>} documents
- * @property {boolean} uncertainUpload an upload that got no clear answer: its document may exist, without a known ID
+ * @property {Certainty | undefined} uncertainUpload an upload without a clear answer: its document may exist, its ID unknown
  * @property {string} filename the name of every document this run uploads
  */
 
@@ -88,16 +97,15 @@ function resultOf(call) {
 async function upload(ctx) {
 	const base64 = probePdf(`OKdokument API probe ${ctx.runId}`).toString('base64');
 	for (const shape of UPLOAD_SHAPES) {
-		ctx.created.uncertainUpload = true;
 		const body = { filename: ctx.created.filename, state: 'tosign', file: shape.file(base64) };
-		const call = mustAnswer(await ctx.call(shape.step, 'POST', '/JSON/document', { body, sent: shape.sent }));
-		if (refused(call)) {
-			ctx.created.uncertainUpload = false;
-			continue;
-		}
+		ctx.created.uncertainUpload = 'unanswered';
+		const call = await ctx.call(shape.step, 'POST', '/JSON/document', { body, sent: shape.sent });
+		ctx.created.uncertainUpload = refused(call) ? undefined : certaintyOf(call);
+		mustAnswer(call);
+		if (refused(call)) continue;
 		const documentId = accepted(call) ? resultOf(call) : undefined;
 		if (documentId === undefined) return undefined; // may be stored all the same: cleanup looks for its name
-		ctx.created.uncertainUpload = false;
+		ctx.created.uncertainUpload = undefined;
 		ctx.created.documents.set(documentId, 'created');
 		return documentId;
 	}
@@ -116,12 +124,12 @@ async function create(ctx, documentId) {
 		const sent = attempt.allowedFields
 			? `allowedFields as ${attempt.allowedFields === 'list' ? 'lists' : 'text'}, rules as ${attempt.rules === 'object' ? 'an object' : 'text'}`
 			: 'neither allowedFields nor rules';
-		ctx.created.signatureRequests.set(signatureRequestId, 'uncertain');
-		const call = mustAnswer(await ctx.call(attempt.step, 'POST', '/JSON/signatureRequest', { body, sent, sentId: signatureRequestId }));
-		if (refused(call)) {
-			ctx.created.signatureRequests.delete(signatureRequestId);
-			continue;
-		}
+		ctx.created.signatureRequests.set(signatureRequestId, 'unanswered');
+		const call = await ctx.call(attempt.step, 'POST', '/JSON/signatureRequest', { body, sent, sentId: signatureRequestId });
+		if (refused(call)) ctx.created.signatureRequests.delete(signatureRequestId);
+		else ctx.created.signatureRequests.set(signatureRequestId, certaintyOf(call));
+		mustAnswer(call);
+		if (refused(call)) continue;
 		if (!accepted(call)) return undefined; // a 5xx: it may exist; cleanup deletes it. Another try could make two.
 		const answered = resultOf(call) ?? signatureRequestId;
 		ctx.created.signatureRequests.delete(signatureRequestId);
