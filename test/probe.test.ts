@@ -384,6 +384,23 @@ describe('npm run probe when something fails', () => {
 		expectNoKey(result);
 	});
 
+	it('sends no second Create after a 5xx (it may have used up a signature request) and deletes the first', async () => {
+		sandbox.setFault({ type: 'status', status: 502, path: '/JSON/signatureRequest', times: 1 });
+		const result = await probe(['--base-url', sandbox.url]);
+
+		const creates = sandbox.requests.filter((request) => request.method === 'POST' && request.path === '/JSON/signatureRequest');
+		expect(creates).toHaveLength(1);
+		const requestId = (creates[0].body as { signatureRequestId: string }).signatureRequestId;
+		expect(sandbox.requests.filter((request) => request.method === 'DELETE').map((request) => request.path)).toEqual([
+			`/JSON/signatureRequest/${requestId}`,
+			expect.stringMatching(/^\/JSON\/document\/doc_/),
+		]);
+		expect(result.code).toBe(1);
+		expect(result.report).toMatchObject({ calls: 'incomplete: create:list+object failed', cleanup: { complete: true, left: [] } });
+		expect(finding(result, 'createWay')).toMatchObject({ fit: 'unknown', setting: 'not known: run the probe again later' });
+		expect(await accountContents(sandbox)).toEqual({ signatureRequests: [], documents: [] });
+	});
+
 	it('stops at the counter after a wrong key, having sent nothing else', async () => {
 		const result = await probe(['--base-url', sandbox.url], { key: '0000wrong_0000000000000000' });
 		expect(result.code).toBe(1);

@@ -105,8 +105,10 @@ function createWay(calls) {
 		const seen = `upload, then \`id\` + \`changeState: "tosign"\`: accepted (${statusOf(created)}); ${inline}`;
 		return { id: 'createWay', question, seen, setting: 'none: the node always uploads first', fit: 'default' };
 	}
-	const seen = `upload, then \`id\` + \`changeState\`: every Create was refused or failed (${creates.map(statusOf).join('; ')}); ${inline}`;
-	return { id: 'createWay', question, seen, setting: 'none known to work: see the Creates below', fit: 'problem' };
+	const allRefused = creates.every(refused);
+	const seen = `upload, then \`id\` + \`changeState\`: ${allRefused ? 'every Create was refused' : 'a Create failed'} (${creates.map(statusOf).join('; ')}); ${inline}`;
+	const setting = allRefused ? 'none known to work: see the Creates below' : 'not known: run the probe again later';
+	return { id: 'createWay', question, seen, setting, fit: allRefused ? 'problem' : 'unknown' };
 }
 
 /** @param {Call[]} calls @returns {Finding} */
