@@ -384,6 +384,21 @@ describe('npm run probe when something fails', () => {
 		expectNoKey(result);
 	});
 
+	it('finds by its name, and deletes, a document whose upload got no answer', async () => {
+		// The upload is stored after the probe gave up waiting (600 ms), before the cleanup, which waits as long again for
+		// such a call, lists the documents. (The first fault only takes the metadata call before the upload, which the
+		// second one's path matches as well.)
+		sandbox.setFault({ type: 'delay', ms: 0, path: '/JSON/document/metadata/', times: 1 });
+		sandbox.setFault({ type: 'delay', ms: 900, path: '/JSON/document', times: 1 });
+		const result = await probe(['--base-url', sandbox.url, '--timeout', '600']);
+
+		expect(result.report?.stopped).toBe('POST /JSON/document: no answer within 600 ms');
+		expect(result.stderr).toContain('A call that may create something got no answer: waiting 600 ms for OKdokument to finish it before cleaning up');
+		expect(result.report?.cleanup).toMatchObject({ complete: true, deleted: [expect.stringMatching(/^document doc_/)], left: [], verification: 'verified' });
+		expect(await accountContents(sandbox)).toEqual({ signatureRequests: [], documents: [] });
+		expect(result.code).toBe(1);
+	});
+
 	it('sends no second Create after a 5xx (it may have used up a signature request) and deletes the first', async () => {
 		sandbox.setFault({ type: 'status', status: 502, path: '/JSON/signatureRequest', times: 1 });
 		const result = await probe(['--base-url', sandbox.url]);

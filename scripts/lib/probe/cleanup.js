@@ -8,6 +8,8 @@
  * delete, or cannot be sure about, is listed with the command that deletes it by hand.
  */
 
+const { setTimeout: sleep } = require('node:timers/promises');
+
 const { accepted, refused } = require('./client');
 const { KEY_VARIABLE } = require('./options');
 
@@ -39,15 +41,23 @@ const documentPath = (id) => `/JSON/document/${encodeURIComponent(id)}`;
 const requestPath = (id) => `/JSON/signatureRequest/${encodeURIComponent(id)}`;
 const LIST_PATH = '/JSON/list/flat?state=*';
 const NOT_DELETED = 'not deleted: the probe was told to leave without cleaning up';
+/** The longest the cleanup waits for OKdokument to finish a call whose answer never came. */
+const MAX_SETTLE_MS = 5000;
 
 /**
- * @param {{ call: import('./steps').StepContext['call'], created: Created, baseUrl: string, stopped: () => boolean }} ctx
- *   `stopped` tells that the user asked to leave without cleaning up
+ * @param {object} ctx
+ * @param {import('./steps').StepContext['call']} ctx.call
+ * @param {Created} ctx.created
+ * @param {string} ctx.baseUrl
+ * @param {AbortSignal} ctx.leave aborted when the user asks to leave without cleaning up
+ * @param {number} ctx.settleMs how long OKdokument may still be working on a call whose answer never came
+ * @param {(line: string) => void} ctx.log
  * @returns {Promise<CleanupResult>}
  */
-async function cleanup({ call, created, baseUrl, stopped }) {
+async function cleanup({ call, created, baseUrl, leave: leaveSignal, settleMs, log }) {
 	/** @type {CleanupResult} */
 	const result = { deleted: [], left: [], verification: 'nothing to verify' };
+	const stopped = () => leaveSignal.aborted;
 	/** @param {'signature request' | 'document'} kind @param {string} id @param {string} why */
 	const leave = (kind, id, why) =>
 		result.left.push({ kind, id, why, command: curl(baseUrl, 'DELETE', kind === 'document' ? documentPath(id) : requestPath(id)) });
@@ -65,6 +75,11 @@ async function cleanup({ call, created, baseUrl, stopped }) {
 		if (certainty === 'unanswered') leave(kind, id, `perhaps: its Create got no answer, and OKdokument did not know it yet at cleanup (${status})`);
 	};
 
+	if (created.uncertainUpload === 'unanswered' || [...created.signatureRequests.values()].includes('unanswered')) {
+		const ms = Math.min(settleMs, MAX_SETTLE_MS);
+		log(`A call that may create something got no answer: waiting ${ms} ms for OKdokument to finish it before cleaning up`);
+		await sleep(ms, undefined, { signal: leaveSignal }).catch(() => undefined);
+	}
 	for (const [id, certainty] of created.signatureRequests) await remove('signature request', id, certainty);
 	for (const id of created.documents.keys()) await remove('document', id, 'created');
 	if (created.documents.size > 0 || created.uncertainUpload) await verify({ call, created, stopped, result, remove, leave });

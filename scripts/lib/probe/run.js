@@ -70,7 +70,14 @@ async function runProbe(options, { interruption, onCall, log }) {
 
 	const stoppedCleanup = () => interruption.cleanup.signal.aborted;
 	const cleanupCall = callsUntil(interruption.cleanup);
-	const cleaned = await cleanup({ call: cleanupCall, created, baseUrl: options.baseUrl, stopped: stoppedCleanup });
+	const cleaned = await cleanup({
+		call: cleanupCall,
+		created,
+		baseUrl: options.baseUrl,
+		leave: interruption.cleanup.signal,
+		settleMs: options.timeoutMs,
+		log,
+	});
 	const createsSent = client.calls.some((call) => call.step.startsWith('create:'));
 	const counterAfter = createsSent && !stoppedCleanup() ? await cleanupCall('counter:after', 'GET', '/JSON/counter') : undefined;
 	const acceptedCreates = client.calls.filter((call) => call.step.startsWith('create:') && accepted(call)).length;
