@@ -151,12 +151,12 @@ const EXPECTED: Record<Dialect, Record<string, [string, string, string]>> = {
 		],
 		allowedFieldsEncoding: [
 			'default',
-			'lists `{"SIGNATURE": ["SC_signature", "SO_signature"]}`: accepted (HTTP 200); text `{"SIGNATURE": "SC_signature;SO_signature"}`: not tried (each accepted Create uses up a signature request, and one was enough)',
+			'lists `{"SIGNATURE":["SC_signature","SO_signature"]}`: accepted (HTTP 200); text `{"SIGNATURE":"SC_signature;SO_signature"}`: not tried (each accepted Create uses up a signature request, and one was enough)',
 			'Allowed Fields Encoding: Lists (the default)',
 		],
 		rulesEncoding: [
 			'default',
-			'an object `{"signAnywhereEnabled": false, "lang": "en"}`: accepted (HTTP 200); text `signAnywhereEnabled-false_lang-en`: not tried (each accepted Create uses up a signature request, and one was enough)',
+			'an object `{"signAnywhereEnabled":false,"lang":"en"}`: accepted (HTTP 200); text `signAnywhereEnabled-false_lang-en`: not tried (each accepted Create uses up a signature request, and one was enough)',
 			'Signing Rules Encoding: Object (or the default, As Custom Rules Are Written, with Custom Rules as JSON)',
 		],
 		uploadBody: ['default', '`file: {content}`: accepted (HTTP 200)', 'none: the node sends `file: {content}`'],
@@ -176,12 +176,12 @@ const EXPECTED: Record<Dialect, Record<string, [string, string, string]>> = {
 		],
 		allowedFieldsEncoding: [
 			'setting',
-			'lists `{"SIGNATURE": ["SC_signature", "SO_signature"]}`: refused (HTTP 400 err.invalid.allowedFields); text `{"SIGNATURE": "SC_signature;SO_signature"}`: accepted (HTTP 200)',
+			'lists `{"SIGNATURE":["SC_signature","SO_signature"]}`: refused (HTTP 400 err.invalid.allowedFields); text `{"SIGNATURE":"SC_signature;SO_signature"}`: accepted (HTTP 200)',
 			'Allowed Fields Encoding: Text Joined by Semicolons',
 		],
 		rulesEncoding: [
 			'setting',
-			'an object `{"signAnywhereEnabled": false, "lang": "en"}`: refused (HTTP 400 err.invalid.rules); text `signAnywhereEnabled-false_lang-en`: accepted (HTTP 200)',
+			'an object `{"signAnywhereEnabled":false,"lang":"en"}`: refused (HTTP 400 err.invalid.rules); text `signAnywhereEnabled-false_lang-en`: accepted (HTTP 200)',
 			'Signing Rules Encoding: Name-Value Text',
 		],
 		uploadBody: ['default', '`file: {content}`: accepted (HTTP 200)', 'none: the node sends `file: {content}`'],

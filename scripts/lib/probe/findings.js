@@ -9,7 +9,7 @@
 const { accepted, refused } = require('./client');
 const { encodingResults } = require('./encodings');
 const { SHAPE_NAMES, isObject, keysOf, shapeOf } = require('./shapes');
-const { UPLOAD_SHAPES, CREATE_ATTEMPTS } = require('./steps');
+const { ALLOWED_FIELDS, CREATE_ATTEMPTS, RULES, UPLOAD_SHAPES } = require('./steps');
 
 /** @typedef {import('./client').Call} Call */
 /** @typedef {import('./encodings').EncodingResult} EncodingResult */
@@ -30,6 +30,9 @@ const { UPLOAD_SHAPES, CREATE_ATTEMPTS } = require('./steps');
  * @property {string} setting the node setting that matches
  * @property {Fit} fit
  */
+
+/** A value as the report quotes it: JSON, text as it is. @param {unknown} value */
+const code = (value) => `\`${typeof value === 'string' ? value : JSON.stringify(value)}\``;
 
 /** @param {Call[]} calls @param {string} step */
 const find = (calls, step) => calls.find((call) => call.step === step);
@@ -194,12 +197,12 @@ function findings(calls) {
 	return [
 		sendInfoSpelling(calls),
 		encodingFinding('allowedFieldsEncoding', '`allowedFields`: lists or text joined by `;`', encodings.allowedFields, [
-			{ value: 'list', label: 'lists', sent: '`{"SIGNATURE": ["SC_signature", "SO_signature"]}`', setting: 'Allowed Fields Encoding: Lists (the default)' },
-			{ value: 'string', label: 'text', sent: '`{"SIGNATURE": "SC_signature;SO_signature"}`', setting: 'Allowed Fields Encoding: Text Joined by Semicolons' },
+			{ value: 'list', label: 'lists', sent: code(ALLOWED_FIELDS.list), setting: 'Allowed Fields Encoding: Lists (the default)' },
+			{ value: 'string', label: 'text', sent: code(ALLOWED_FIELDS.string), setting: 'Allowed Fields Encoding: Text Joined by Semicolons' },
 		]),
 		encodingFinding('rulesEncoding', '`rules`: an object or Name-Value text', encodings.rules, [
-			{ value: 'object', label: 'an object', sent: '`{"signAnywhereEnabled": false, "lang": "en"}`', setting: 'Signing Rules Encoding: Object (or the default, As Custom Rules Are Written, with Custom Rules as JSON)' },
-			{ value: 'string', label: 'text', sent: '`signAnywhereEnabled-false_lang-en`', setting: 'Signing Rules Encoding: Name-Value Text' },
+			{ value: 'object', label: 'an object', sent: code(RULES.object), setting: 'Signing Rules Encoding: Object (or the default, As Custom Rules Are Written, with Custom Rules as JSON)' },
+			{ value: 'string', label: 'text', sent: code(RULES.string), setting: 'Signing Rules Encoding: Name-Value Text' },
 		]),
 		{
 			id: 'unmodelledKeys',
@@ -223,4 +226,4 @@ function findings(calls) {
 	];
 }
 
-module.exports = { findings, statusOf, verdictOf, messageOf };
+module.exports = { findings, statusOf };

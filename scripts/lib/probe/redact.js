@@ -26,4 +26,4 @@ function redactor(key) {
 	return (text) => text.replace(pattern, REDACTED);
 }
 
-module.exports = { redactor, REDACTED };
+module.exports = { redactor };

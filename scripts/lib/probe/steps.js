@@ -115,7 +115,6 @@ async function upload(ctx) {
 /** @param {StepContext} ctx @param {string} documentId @returns {Promise<string | undefined>} the signature request's ID */
 async function create(ctx, documentId) {
 	for (const attempt of CREATE_ATTEMPTS) {
-		if (attempt.step === 'create:bare' && ctx.created.signatureRequests.size > 0) break;
 		const signatureRequestId = randomUUID();
 		/** @type {Record<string, unknown>} */
 		const body = { id: documentId, changeState: 'tosign', signatureRequestId, sendInfoURL: `${PROBE_CALLBACK}?sent=create` };
@@ -165,4 +164,4 @@ async function probeSteps(ctx) {
 	mustAnswer(await ctx.call('list', 'GET', '/JSON/list/flat?state=*'));
 }
 
-module.exports = { probeSteps, Stop, PROBE_CALLBACK, CREATE_ATTEMPTS, UPLOAD_SHAPES, ALLOWED_FIELDS, RULES };
+module.exports = { probeSteps, Stop, CREATE_ATTEMPTS, UPLOAD_SHAPES, ALLOWED_FIELDS, RULES };
