@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 import { DIALECTS, startSandbox, type Dialect, type RecordedRequest, type Sandbox } from '../sandbox/server';
+import { useOtherHost } from './support/other-host';
 
 // `npm run probe` (scripts/probe.js), run as the user runs it: a child process with the key in its environment,
 // against the sandbox in both dialects.
@@ -203,41 +204,26 @@ const EXPECTED: Record<Dialect, Record<string, [string, string, string]>> = {
 	},
 };
 
-/** The calls each dialect makes the probe send, in order, IDs replaced by what they are. */
+/** The calls each dialect makes the probe send, in order, IDs replaced by what they are; they differ in the middle. */
+const FIRST_CALLS = ['GET /JSON/counter', 'GET /JSON/document/metadata/{unknown}', 'POST /JSON/document'];
+const LAST_CALLS = [
+	'GET /JSON/document/metadata/{document}',
+	'GET /JSON/document/{document}',
+	'GET /JSON/list/flat',
+	'DELETE /JSON/signatureRequest/{request}',
+	'DELETE /JSON/document/{document}',
+	'GET /JSON/list/flat',
+	'GET /JSON/counter',
+];
 const EXPECTED_CALLS: Record<Dialect, string[]> = {
-	wiki: [
-		'GET /JSON/counter',
-		'GET /JSON/document/metadata/{unknown}',
-		'POST /JSON/document',
-		'POST /JSON/signatureRequest',
-		'PATCH /JSON/signatureRequest',
-		'PATCH /JSON/signatureRequest',
-		'GET /JSON/document/metadata/{document}',
-		'GET /JSON/document/{document}',
-		'GET /JSON/list/flat',
-		'DELETE /JSON/signatureRequest/{request}',
-		'DELETE /JSON/document/{document}',
-		'GET /JSON/list/flat',
-		'GET /JSON/counter',
-	],
+	wiki: [...FIRST_CALLS, 'POST /JSON/signatureRequest', 'PATCH /JSON/signatureRequest', 'PATCH /JSON/signatureRequest', ...LAST_CALLS],
 	connector: [
-		'GET /JSON/counter',
-		'GET /JSON/document/metadata/{unknown}',
-		'POST /JSON/document',
-		'POST /JSON/signatureRequest',
-		'POST /JSON/signatureRequest',
-		'POST /JSON/signatureRequest',
-		'POST /JSON/signatureRequest',
+		...FIRST_CALLS,
+		...Array<string>(4).fill('POST /JSON/signatureRequest'),
 		'PATCH /JSON/signatureRequest',
 		'POST /JSON/signatureRequest/{request}',
 		'POST /JSON/signatureRequest/{request}',
-		'GET /JSON/document/metadata/{document}',
-		'GET /JSON/document/{document}',
-		'GET /JSON/list/flat',
-		'DELETE /JSON/signatureRequest/{request}',
-		'DELETE /JSON/document/{document}',
-		'GET /JSON/list/flat',
-		'GET /JSON/counter',
+		...LAST_CALLS,
 	],
 };
 
@@ -345,6 +331,8 @@ describe.each([...DIALECTS])('npm run probe against the sandbox (%s dialect)', (
 });
 
 describe('npm run probe when something fails', () => {
+	const otherHost = useOtherHost({});
+
 	it('goes on after a failed call, reports it, still deletes everything, and hides the key a server answer echoes', async () => {
 		sandbox.setFault({ type: 'status', status: 500, path: '/JSON/document/metadata/doc_', body: { message: `err.internal for key ${KEY}`, value: KEY_TAIL } });
 		const result = await probe(['--base-url', sandbox.url]);
@@ -414,6 +402,15 @@ describe('npm run probe when something fails', () => {
 		expect(result.report).toMatchObject({ calls: 'incomplete: create:list+object failed', cleanup: { complete: true, left: [] } });
 		expect(finding(result, 'createWay')).toMatchObject({ fit: 'unknown', setting: 'not known: run the probe again later' });
 		expect(await accountContents(sandbox)).toEqual({ signatureRequests: [], documents: [] });
+	});
+
+	it('never follows a redirect, which would take the key to another host', async () => {
+		const elsewhere = `${otherHost.url}/JSON/counter`;
+		sandbox.setFault({ type: 'redirect', status: 307, location: elsewhere });
+		const result = await probe(['--base-url', sandbox.url]);
+		expect(result.report?.stopped).toBe(`GET /JSON/counter answered with a redirect (307) to ${elsewhere}; not followed`);
+		expect(otherHost.reached).toEqual([]);
+		expect(result.code).toBe(1);
 	});
 
 	it('stops at the counter after a wrong key, having sent nothing else', async () => {
