@@ -98,7 +98,7 @@ function markdownReport(run) {
 	];
 	if (run.cleanup.left.length > 0) {
 		lines.push('', '## Left behind', '', 'Delete these by hand, or check first what the reason says (the key stays in the environment variable):', '');
-		for (const left of run.cleanup.left) lines.push(`- ${left.kind} ${code(left.id)} (${left.why}):`, '', `  ${code(left.command)}`, '');
+		for (const left of run.cleanup.left) lines.push(`- ${left.kind} ${code(left.id)}: ${left.why}`, '', `  ${code(left.command)}`, '');
 	}
 	return `${lines.join('\n').trimEnd()}\n`;
 }
