@@ -349,14 +349,15 @@ describe('npm run probe when something fails', () => {
 	});
 
 	it('stops at a call without an answer, deletes the rest, and names what it cannot be sure of', async () => {
-		// The Create arrives, but the sandbox answers (and processes it) only long after the probe gave up waiting.
-		sandbox.setFault({ type: 'delay', ms: 5000, path: '/JSON/signatureRequest', times: 1 });
-		const result = await probe(['--base-url', sandbox.url, '--timeout', '200']);
+		// The connection closes without an answer: the probe cannot know whether the Create happened.
+		sandbox.setFault({ type: 'drop', path: '/JSON/signatureRequest', times: 1 });
+		const result = await probe(['--base-url', sandbox.url, '--timeout', '1000']);
 
 		const create = sandbox.requests.find((request) => request.method === 'POST' && request.path === '/JSON/signatureRequest');
 		const requestId = (create?.body as { signatureRequestId: string }).signatureRequestId;
 		expect(result.code).toBe(1);
-		expect(result.report?.stopped).toBe('POST /JSON/signatureRequest: no answer within 200 ms');
+		expect(result.report?.stopped).toBe('POST /JSON/signatureRequest: fetch failed: other side closed');
+		expect(result.stderr).toContain('waiting 1000 ms for OKdokument to finish it before cleaning up');
 		expect(result.report?.cleanup.left).toEqual([
 			{
 				kind: 'signature request',
@@ -373,15 +374,15 @@ describe('npm run probe when something fails', () => {
 	});
 
 	it('finds by its name, and deletes, a document whose upload got no answer', async () => {
-		// The upload is stored after the probe gave up waiting (600 ms), before the cleanup, which waits as long again for
-		// such a call, lists the documents. (The first fault only takes the metadata call before the upload, which the
-		// second one's path matches as well.)
+		// The upload is stored (at 1.5 s) after the probe gave up waiting (at 1 s), and before the cleanup, which waits as
+		// long again for such a call, lists the documents (at 2 s). (The first fault only takes the metadata call before
+		// the upload, which the second one's path matches as well.)
 		sandbox.setFault({ type: 'delay', ms: 0, path: '/JSON/document/metadata/', times: 1 });
-		sandbox.setFault({ type: 'delay', ms: 900, path: '/JSON/document', times: 1 });
-		const result = await probe(['--base-url', sandbox.url, '--timeout', '600']);
+		sandbox.setFault({ type: 'delay', ms: 1500, path: '/JSON/document', times: 1 });
+		const result = await probe(['--base-url', sandbox.url, '--timeout', '1000']);
 
-		expect(result.report?.stopped).toBe('POST /JSON/document: no answer within 600 ms');
-		expect(result.stderr).toContain('A call that may create something got no answer: waiting 600 ms for OKdokument to finish it before cleaning up');
+		expect(result.report?.stopped).toBe('POST /JSON/document: no answer within 1000 ms');
+		expect(result.stderr).toContain('A call that may create something got no answer: waiting 1000 ms for OKdokument to finish it before cleaning up');
 		expect(result.report?.cleanup).toMatchObject({ complete: true, deleted: [expect.stringMatching(/^document doc_/)], left: [], verification: 'verified' });
 		expect(await accountContents(sandbox)).toEqual({ signatureRequests: [], documents: [] });
 		expect(result.code).toBe(1);
