@@ -147,7 +147,7 @@ const EXPECTED: Record<Dialect, Record<string, [string, string, string]>> = {
 	wiki: {
 		sendInfoUrlSpelling: [
 			'default',
-			'PATCH with `sendInfoURL`: accepted (HTTP 200); with `sendInfoUrl`: accepted (HTTP 200). Both are taken; which one is stored shows only in a callback, which the probe cannot receive',
+			'Create with `sendInfoURL`: accepted (HTTP 200); PATCH with `sendInfoURL`: accepted (HTTP 200); with `sendInfoUrl`: accepted (HTTP 200); both are taken; which one is stored shows only in a callback, which the probe cannot receive',
 			'none: the node sends `sendInfoURL`',
 		],
 		allowedFieldsEncoding: [
@@ -172,7 +172,7 @@ const EXPECTED: Record<Dialect, Record<string, [string, string, string]>> = {
 	connector: {
 		sendInfoUrlSpelling: [
 			'default',
-			'the POST with `sendInfoURL`: accepted (HTTP 200); with `sendInfoUrl`: refused (HTTP 400 err.invalid.sendInfoURL)',
+			'Create with `sendInfoURL`: accepted (HTTP 200); the POST with `sendInfoURL`: accepted (HTTP 200); with `sendInfoUrl`: refused (HTTP 400 err.invalid.sendInfoURL)',
 			'none: the node sends `sendInfoURL`',
 		],
 		allowedFieldsEncoding: [
@@ -386,6 +386,24 @@ describe('npm run probe when something fails', () => {
 		expect(result.report?.cleanup).toMatchObject({ complete: true, deleted: [expect.stringMatching(/^document doc_/)], left: [], verification: 'verified' });
 		expect(await accountContents(sandbox)).toEqual({ signatureRequests: [], documents: [] });
 		expect(result.code).toBe(1);
+	});
+
+	it('when every encoding is refused, tries a Create without them, then without the Send Info URL, still only one accepted', async () => {
+		sandbox.setFault({ type: 'status', status: 400, path: '/JSON/signatureRequest', times: 5 });
+		const result = await probe(['--base-url', sandbox.url]);
+
+		const creates = sandbox.requests.filter((request) => request.method === 'POST' && request.path === '/JSON/signatureRequest');
+		const bodyKeys = creates.map((request) => Object.keys(request.body as object).sort().join(','));
+		expect(bodyKeys.slice(4)).toEqual(['changeState,id,sendInfoURL,signatureRequestId', 'changeState,id,signatureRequestId']);
+		expect(creates).toHaveLength(6);
+		expect(result.report?.signatureRequestsUsed).toMatchObject({ before: 0, after: 1, acceptedCreates: 1 });
+		expect(finding(result, 'sendInfoUrlSpelling')).toMatchObject({
+			seen: expect.stringMatching(/^Create with `sendInfoURL`: refused \(only a Create without it was accepted\); PATCH with/),
+			fit: 'problem',
+		});
+		expect(finding(result, 'allowedFieldsEncoding')).toMatchObject({ seen: expect.stringContaining('lists `{"SIGNATURE":["SC_signature","SO_signature"]}`: not determined'), fit: 'unknown' });
+		expect(finding(result, 'createWay').fit).toBe('default');
+		expect(await accountContents(sandbox)).toEqual({ signatureRequests: [], documents: [] });
 	});
 
 	it('sends no second Create after a 5xx (it may have used up a signature request) and deletes the first', async () => {

@@ -83,18 +83,23 @@ function encodingFinding(id, question, results, encodings) {
 
 /** @param {Call[]} calls @returns {Finding} */
 function sendInfoSpelling(calls) {
-	const question = '`sendInfoURL` or `sendInfoUrl` (Update)';
+	const id = 'sendInfoUrlSpelling';
+	const question = '`sendInfoURL` or `sendInfoUrl`';
+	const created = calls.find((call) => call.step.startsWith('create:') && accepted(call));
+	const createRefusedIt = created?.step === 'create:minimal';
 	const upper = find(calls, 'update:post') ?? find(calls, 'update:patch');
 	const lower = find(calls, 'update:spelling');
-	if (!upper) return { id: 'sendInfoUrlSpelling', question, seen: 'not asked: no signature request was created', setting: '—', fit: 'unknown' };
-	const way = upper.method === 'PATCH' ? 'PATCH' : 'the POST';
-	let seen = `${way} with \`sendInfoURL\`: ${verdictOf(upper)}; with \`sendInfoUrl\`: ${verdictOf(lower)}`;
-	if (lower && accepted(upper) && accepted(lower)) seen += '. Both are taken; which one is stored shows only in a callback, which the probe cannot receive';
-	if (accepted(upper)) return { id: 'sendInfoUrlSpelling', question, seen, setting: 'none: the node sends `sendInfoURL`', fit: 'default' };
-	if (lower && accepted(lower)) {
-		return { id: 'sendInfoUrlSpelling', question, seen, setting: 'none: the node sends only `sendInfoURL`; report this', fit: 'problem' };
+	const parts = created ? [`Create with \`sendInfoURL\`: ${createRefusedIt ? 'refused (only a Create without it was accepted)' : verdictOf(created)}`] : [];
+	if (upper) {
+		parts.push(`${upper.method === 'PATCH' ? 'PATCH' : 'the POST'} with \`sendInfoURL\`: ${verdictOf(upper)}; with \`sendInfoUrl\`: ${verdictOf(lower)}`);
+		if (lower && accepted(upper) && accepted(lower)) parts.push('both are taken; which one is stored shows only in a callback, which the probe cannot receive');
 	}
-	return { id: 'sendInfoUrlSpelling', question, seen, setting: 'none known to work: see Update', fit: 'unknown' };
+	const seen = parts.join('; ') || 'not asked: no signature request was created';
+	if (createRefusedIt || (upper && !accepted(upper) && lower && accepted(lower))) {
+		return { id, question, seen, setting: 'none: the node sends `sendInfoURL`; report this', fit: 'problem' };
+	}
+	if (upper && accepted(upper)) return { id, question, seen, setting: 'none: the node sends `sendInfoURL`', fit: 'default' };
+	return { id, question, seen, setting: 'none known to work: see Update', fit: 'unknown' };
 }
 
 /** @param {Call[]} calls @returns {Finding} */

@@ -36,8 +36,9 @@ const RULES = {
 /**
  * Creates, the node's defaults first, then one encoding changed at a time. A refused Create costs nothing, an
  * accepted one uses up a signature request: the first accepted one ends the list, and the order lets the refusals
- * before it tell which encoding was refused. The bare Create is tried only when all four were refused.
- * @type {Array<{ step: string, allowedFields?: 'list' | 'string', rules?: 'object' | 'string' }>}
+ * before it tell which encoding was refused. Only when all four are refused: one without allowedFields and rules,
+ * then one without the Send Info URL as well (Send and Wait needs it in Create).
+ * @type {Array<{ step: string, allowedFields?: 'list' | 'string', rules?: 'object' | 'string', callback?: false }>}
  */
 const CREATE_ATTEMPTS = [
 	{ step: 'create:list+object', allowedFields: 'list', rules: 'object' },
@@ -45,6 +46,7 @@ const CREATE_ATTEMPTS = [
 	{ step: 'create:string+object', allowedFields: 'string', rules: 'object' },
 	{ step: 'create:string+string', allowedFields: 'string', rules: 'string' },
 	{ step: 'create:bare' },
+	{ step: 'create:minimal', callback: false },
 ];
 
 class Stop extends Error {}
@@ -117,12 +119,15 @@ async function create(ctx, documentId) {
 	for (const attempt of CREATE_ATTEMPTS) {
 		const signatureRequestId = randomUUID();
 		/** @type {Record<string, unknown>} */
-		const body = { id: documentId, changeState: 'tosign', signatureRequestId, sendInfoURL: `${PROBE_CALLBACK}?sent=create` };
+		const body = { id: documentId, changeState: 'tosign', signatureRequestId };
+		if (attempt.callback !== false) body.sendInfoURL = `${PROBE_CALLBACK}?sent=create`;
 		if (attempt.allowedFields) body.allowedFields = ALLOWED_FIELDS[attempt.allowedFields];
 		if (attempt.rules) body.rules = RULES[attempt.rules];
 		const sent = attempt.allowedFields
 			? `allowedFields as ${attempt.allowedFields === 'list' ? 'lists' : 'text'}, rules as ${attempt.rules === 'object' ? 'an object' : 'text'}`
-			: 'neither allowedFields nor rules';
+			: attempt.callback === false
+				? 'only id, changeState, signatureRequestId'
+				: 'neither allowedFields nor rules';
 		ctx.created.signatureRequests.set(signatureRequestId, 'unanswered');
 		const call = await ctx.call(attempt.step, 'POST', '/JSON/signatureRequest', { body, sent, sentId: signatureRequestId });
 		if (refused(call)) ctx.created.signatureRequests.delete(signatureRequestId);
