@@ -420,6 +420,10 @@ describe('npm run probe when something fails', () => {
 		expect(result.code).toBe(1);
 		expect(result.report).toMatchObject({ calls: 'incomplete: create:list+object failed', cleanup: { complete: true, left: [] } });
 		expect(finding(result, 'createWay')).toMatchObject({ fit: 'unknown', setting: 'not known: run the probe again later' });
+		expect(finding(result, 'allowedFieldsEncoding')).toMatchObject({
+			seen: 'lists `{"SIGNATURE":["SC_signature","SO_signature"]}`: failed (HTTP 502 err.internal); text `{"SIGNATURE":"SC_signature;SO_signature"}`: not tried (the Creates stopped before it)',
+			fit: 'unknown',
+		});
 		expect(await accountContents(sandbox)).toEqual({ signatureRequests: [], documents: [] });
 	});
 

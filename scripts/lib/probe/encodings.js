@@ -11,7 +11,7 @@ const { accepted, refused } = require('./client');
 const { CREATE_ATTEMPTS } = require('./steps');
 
 /** @typedef {import('./client').Call} Call */
-/** @typedef {'accepted' | 'refused' | 'not determined' | 'not tried'} Verdict */
+/** @typedef {'accepted' | 'refused' | 'failed' | 'not determined' | 'not tried'} Verdict */
 /** @typedef {{ verdict: Verdict, call?: Call }} EncodingResult */
 
 /**
@@ -33,6 +33,8 @@ function encodingResults(calls) {
 		if (acceptedCall) return { verdict: 'accepted', call: acceptedCall.call };
 		const refusal = withIt.find((t) => refused(t.call) && isAccepted(other, /** @type {string} */ (t[other])));
 		if (refusal) return { verdict: 'refused', call: refusal.call };
+		const failure = withIt.find((t) => !refused(t.call));
+		if (failure) return { verdict: 'failed', call: failure.call };
 		return withIt.length > 0 ? { verdict: 'not determined', call: withIt[0].call } : { verdict: 'not tried' };
 	};
 	return {

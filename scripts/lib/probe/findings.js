@@ -59,11 +59,11 @@ function verdictOf(call) {
 	return `${accepted(call) ? 'accepted' : refused(call) ? 'refused' : 'failed'} (${statusOf(call)})`;
 }
 
-const SAVED = 'each accepted Create uses up a signature request, and one was enough';
+const SAVED = 'each accepted Create uses up a signature request';
 
-/** @param {EncodingResult} result */
-function encodingText(result) {
-	if (result.verdict === 'not tried') return `not tried (${SAVED})`;
+/** @param {EncodingResult} result @param {boolean} createAccepted */
+function encodingText(result, createAccepted) {
+	if (result.verdict === 'not tried') return `not tried (${createAccepted ? `${SAVED}, and one was enough` : 'the Creates stopped before it'})`;
 	if (result.verdict === 'not determined') return `not determined (${statusOf(result.call)} together with the other half, itself not known to work)`;
 	return `${result.verdict} (${statusOf(result.call)})`;
 }
@@ -71,11 +71,14 @@ function encodingText(result) {
 /**
  * @param {string} id @param {string} question
  * @param {Record<string, EncodingResult>} results by node option value
+ * @param {boolean} createAccepted whether any Create was accepted
  * @param {Array<{ value: string, label: string, sent: string, setting: string }>} encodings the node's default first
  * @returns {Finding}
  */
-function encodingFinding(id, question, results, encodings) {
-	const seen = encodings.map((encoding) => `${encoding.label} ${encoding.sent}: ${encodingText(results[encoding.value])}`).join('; ');
+function encodingFinding(id, question, results, createAccepted, encodings) {
+	const seen = encodings
+		.map((encoding) => `${encoding.label} ${encoding.sent}: ${encodingText(results[encoding.value], createAccepted)}`)
+		.join('; ');
 	const working = encodings.find((encoding) => results[encoding.value].verdict === 'accepted');
 	if (!working) return { id, question, seen, setting: 'none known to work: see the Creates below', fit: 'unknown' };
 	return { id, question, seen, setting: working.setting, fit: working === encodings[0] ? 'default' : 'setting' };
@@ -199,13 +202,14 @@ function errorShapes(calls) {
 /** @param {Call[]} calls @returns {Finding[]} */
 function findings(calls) {
 	const encodings = encodingResults(calls);
+	const createAccepted = calls.some((call) => call.step.startsWith('create:') && accepted(call));
 	return [
 		sendInfoSpelling(calls),
-		encodingFinding('allowedFieldsEncoding', '`allowedFields`: lists or text joined by `;`', encodings.allowedFields, [
+		encodingFinding('allowedFieldsEncoding', '`allowedFields`: lists or text joined by `;`', encodings.allowedFields, createAccepted, [
 			{ value: 'list', label: 'lists', sent: code(ALLOWED_FIELDS.list), setting: 'Allowed Fields Encoding: Lists (the default)' },
 			{ value: 'string', label: 'text', sent: code(ALLOWED_FIELDS.string), setting: 'Allowed Fields Encoding: Text Joined by Semicolons' },
 		]),
-		encodingFinding('rulesEncoding', '`rules`: an object or Name-Value text', encodings.rules, [
+		encodingFinding('rulesEncoding', '`rules`: an object or Name-Value text', encodings.rules, createAccepted, [
 			{ value: 'object', label: 'an object', sent: code(RULES.object), setting: 'Signing Rules Encoding: Object (or the default, As Custom Rules Are Written, with Custom Rules as JSON)' },
 			{ value: 'string', label: 'text', sent: code(RULES.string), setting: 'Signing Rules Encoding: Name-Value Text' },
 		]),
