@@ -2,9 +2,6 @@
  * Runs the OKdokument node in n8n's real engine against a real sandbox.
  * Import this before anything from n8n-core (the harness sets the engine's environment).
  */
-import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
-
 import type {
 	ICredentialDataDecryptedObject,
 	IDataObject,
@@ -65,35 +62,7 @@ export function eachDialect(sandbox: Sandbox, name: string, block: (dialect: Dia
 	});
 }
 
-/** A host other than OKdokument: it answers every request with `answer` and records the headers it got. */
-export interface OtherHost {
-	/** e.g. 'http://127.0.0.1:12345', no trailing slash. */
-	url: string;
-	/** The headers of every request it received, in order. Cleared before each test. */
-	reached: IncomingHttpHeaders[];
-}
-
-/** Another host for one test file, started before its tests and stopped at the end. */
-export function useOtherHost(answer: unknown): OtherHost {
-	const host: OtherHost = { url: '', reached: [] };
-	const server = createServer((request, response) => {
-		host.reached.push(request.headers);
-		request.resume();
-		response.writeHead(200, { 'content-type': 'application/json' });
-		response.end(JSON.stringify(answer));
-	});
-	beforeAll(async () => {
-		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-		host.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-	});
-	beforeEach(() => {
-		host.reached.length = 0;
-	});
-	afterAll(async () => {
-		await new Promise<void>((resolve) => server.close(() => resolve()));
-	});
-	return host;
-}
+export { useOtherHost, type OtherHost } from './other-host';
 
 export function sandboxCredential(
 	sandbox: Sandbox,
