@@ -63,7 +63,13 @@ async function checkSigned(n8n, ctx) {
 		changeState: 'tosign',
 		sendInfoURL,
 		resulturl: 'https://example.com/thank-you',
+		rules: { emailFrom: 'office@example.com', emailTo: 'signer@example.com' },
 	});
+	assert.deepEqual(
+		sandbox.emails.filter((email) => email.signatureRequestId === signatureRequestId).map((email) => [email.to, email.replyTo]),
+		[['signer@example.com', 'office@example.com']],
+		'OKdokument e-mails the signer the link',
+	);
 
 	// A forged "signed" through the genuine URL: answered 200, and n8n still holds the execution as waiting.
 	const forged = await postCallback(sendInfoURL, { state: 'signed', id: documentId, signatureRequestId });
