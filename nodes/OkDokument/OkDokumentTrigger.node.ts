@@ -197,7 +197,7 @@ export class OkDokumentTrigger implements INodeType {
 	 * Catch Missed Events. n8n polls when it activates the workflow (so also when it starts) and
 	 * then on the Poll Times (every minute unless changed); a check runs on the first poll and
 	 * then once Check Every (Minutes) have passed. n8n runs polls with the expression engine ready,
-	 * which requests with the credential need (a trigger's own timers do not get that in n8n 2.41).
+	 * which requests with the credential need (a trigger's own timers may not get it; docs/n8n-behaviour.md).
 	 */
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const settings = readCatchUpSettings(this);

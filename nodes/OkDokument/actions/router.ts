@@ -20,8 +20,8 @@ const operations: Record<string, Record<string, ItemOperation>> = {
 /**
  * With "Continue On Fail" a failed item keeps its place in the output. n8n routes it to the
  * error output only when its json is `{ error }` or `{ error, message }` and nothing else
- * (n8n 1.x is that strict; 2.x also allows `details`), so the item carries what went wrong
- * and what to do, and nothing more.
+ * (the strictest n8n version this package supports; docs/n8n-behaviour.md), so the item carries
+ * what went wrong and what to do, and nothing more.
  */
 function failedItem(error: ItemError, itemIndex: number): INodeExecutionData {
 	return {

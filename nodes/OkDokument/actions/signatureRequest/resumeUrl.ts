@@ -9,9 +9,9 @@ import type { WaitingFor } from './waitingOutcome';
  * suffix, where n8n routes it to the node's restart webhook (resume.webhook.ts).
  *
  * n8n checks who may call it (docs/n8n-behaviour.md): for the operation sendAndWait, an HMAC of
- * the whole URL, query included, which getSignedResumeUrl adds; for any other waiting node (n8n
- * 2.x) the execution's secret resume token, which $execution.resumeUrl carries. Either way, the
- * webhook takes the awaited IDs from what this execution stored, never from the URL.
+ * the whole URL, query included, which getSignedResumeUrl adds; for any other waiting node, where
+ * n8n checks, the execution's secret resume token, which $execution.resumeUrl carries. Either way,
+ * the webhook takes the awaited IDs from what this execution stored, never from the URL.
  */
 export function resumeUrlFor(context: IExecuteFunctions, waitingFor: WaitingFor, itemIndex: number): string {
 	if (context.getNode().parameters.operation === 'sendAndWait') {

@@ -51,7 +51,7 @@ function linkLifetime(expirationTime: string | undefined, now = Date.now()): Lin
 	};
 }
 
-/** n8n-workflow 1.x has it (and n8n 1.x then checks the resume URL's signature); 2.x always checks it. */
+/** Only the n8n versions that check the signature on request have it (docs/n8n-behaviour.md). */
 type WithSignatureValidation = IExecuteFunctions & { setSignatureValidationRequired?: () => void };
 
 /**

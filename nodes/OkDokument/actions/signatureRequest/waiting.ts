@@ -21,8 +21,8 @@ function operationName(context: IExecuteFunctions): string {
 }
 
 /**
- * Refuses, before anything is sent, what cannot wait: an AI agent's tool call (or n8n 2.x's
- * human-review tool made from this node) cannot wait hours for a signer, and an execution waits
+ * Refuses, before anything is sent, what cannot wait: an AI agent's tool call (or the
+ * human-review tool n8n makes from this node) cannot wait hours for a signer, and an execution waits
  * for one signature only, so a second item would be lost.
  */
 export function refuseWhatCannotWait(context: IExecuteFunctions, itemIndex: number): void {
