@@ -548,12 +548,13 @@ async function openNode(s, name) {
  * @param {string} what  for the message
  */
 async function listedNames(s, ready, what) {
-	const dropdown = s.page.getByTestId('resource-locator-dropdown').filter({ visible: true }).first();
+	// (n8n 2.x renders the dropdown's content outside the element that carries its data-test-id.)
+	const items = s.page.getByTestId('rlc-item').filter({ visible: true });
 	const deadline = Date.now() + 30_000;
 	/** @type {string[]} */
 	let names = [];
 	for (;;) {
-		names = (await dropdown.getByTestId('rlc-item').allInnerTexts()).map((text) => text.replace(/\s+/g, ' ').trim());
+		names = (await items.allInnerTexts()).map((text) => text.replace(/\s+/g, ' ').trim());
 		if (ready(names)) return names;
 		if (Date.now() > deadline) throw new Error(`From List ${what}: it shows ${JSON.stringify(names)}`);
 		await s.page.waitForTimeout(250);
@@ -621,13 +622,13 @@ async function checkDocumentLocator(s, sandbox) {
 	await s.shot('document-id-from-list');
 	lines.push(`From List: ${listed.join(' | ')}`);
 
-	const search = inputIn(page.getByTestId('resource-locator-dropdown').filter({ visible: true }).first(), 'rlc-search');
+	const search = page.locator('input[data-test-id="rlc-search"], [data-test-id="rlc-search"] input').filter({ visible: true }).first();
 	await search.fill('CONTRACT');
 	const contracts = documents.filter((d) => /contract/i.test(d.filename)).map(listName);
 	const found = await listedNames(s, (names) => JSON.stringify(names) === JSON.stringify(contracts), `searched for "CONTRACT" does not show only ${JSON.stringify(contracts)}`);
 	await s.shot('document-id-search');
 	lines.push(`search "CONTRACT": ${found.join(' | ')}`);
-	await page.getByTestId('rlc-item').filter({ hasText: contracts[0] }).first().click();
+	await page.getByTestId('rlc-item').filter({ visible: true, hasText: contracts[0] }).first().click();
 	const picked = await inputIn(locator, 'rlc-input').inputValue();
 	ensure(picked === contracts[0], `after picking, the field shows ${JSON.stringify(picked)}`);
 	lines.push(`picked: "${picked}"`);
