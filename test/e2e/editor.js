@@ -584,6 +584,8 @@ async function checkDocumentLocator(s, sandbox) {
 		),
 		connections: saved.connections,
 		settings: saved.settings,
+		// n8n 1.x stores what it is sent (no default for `active`); 2.x sets it itself.
+		...(s.major === '1' && { active: false }),
 	});
 	await page.goto(`${s.url}/workflow/${created.id}`);
 	const lines = [];
