@@ -73,6 +73,8 @@ export interface DocumentInput {
 	state?: DocumentState;
 	/** The signed PDF, which Download then returns instead of `content`. */
 	signedContent?: Buffer;
+	/** When it was uploaded (epoch ms, also its `modification`), as if stored earlier; default now. */
+	date?: number;
 }
 
 /** Only `signatureRequestId` is required; the rest defaults to `doc-<id>`, '', '', 'tosign'. */

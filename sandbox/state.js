@@ -73,11 +73,11 @@ function demoSignatureRequests(count = 3) {
 /**
  * Stores a document as an upload or an inline Create would.
  * @param {State} state
- * @param {{ filename?: string, content: Buffer, state?: DocumentRecord['state'], id?: string }} input
+ * @param {{ filename?: string, content: Buffer, state?: DocumentRecord['state'], id?: string, date?: number }} input
  * @returns {DocumentRecord}
  */
 function addDocument(state, input) {
-	const now = new Date();
+	const now = input.date === undefined ? new Date() : new Date(input.date);
 	const id = input.id ?? newId(state, 'doc');
 	/** @type {DocumentRecord} */
 	const record = {

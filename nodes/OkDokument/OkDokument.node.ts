@@ -9,6 +9,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { requestOptions } from './actions/options.description';
+import * as listSearch from './methods/listSearch';
 import { router } from './actions/router';
 import * as account from './actions/account/Account.resource';
 import * as document from './actions/document/Document.resource';
@@ -51,6 +52,8 @@ export class OkDokument implements INodeType {
 			requestOptions,
 		],
 	};
+
+	methods = { listSearch: { searchDocuments: listSearch.searchDocuments } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

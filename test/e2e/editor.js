@@ -18,7 +18,10 @@
  *   - the node panel lists "Send a document for signature and wait until it is signed" once, and its NDV explains
  *     the wait and what a time-out gives;
  *   - the credential dialog ("OKdokument API", environment Custom, base URL = sandbox): a wrong key fails with our
- *     message, a good key reports "Connection tested successfully".
+ *     message, a good key reports "Connection tested successfully";
+ *   - the Document ID of test/e2e/workflows/document-id.json: saved by 0.2.0 as text (an ID, an expression) it still
+ *     shows; its From List shows the sandbox's documents (latest change first, searchable by file name, OKdokument's
+ *     message when the list fails), and picking one fills the field.
  * Screenshots go to .e2e/screenshots/<n8n version>/ (git-ignored). `--docs-images` also writes docs/images/*.png.
  *
  * Also a module: `runEditorChecks({ version, tarball })` → `{ passed, failed, details }` for test/e2e/run.js.
@@ -35,6 +38,7 @@ const path = require('node:path');
 const lib = require('../../scripts/lib/n8n');
 const debian = require('../../scripts/lib/debian-packages');
 const { Checks, indent } = require('./lib/checks');
+const { testWorkflow } = require('./lib/fixtures');
 const { startSandbox } = require('../../sandbox/server');
 
 const REPO = path.resolve(__dirname, '..', '..');
@@ -479,6 +483,165 @@ async function versionOf(url, owner) {
 	}
 }
 
+/**
+ * POST (or another method) with a JSON body on n8n's REST API from inside the page, as the editor sends it.
+ * @param {EditorSession} s
+ * @param {string} method
+ * @param {string} urlPath
+ * @param {unknown} body
+ * @returns {Promise<any>}  the `data`
+ */
+async function restSend(s, method, urlPath, body) {
+	const answer = await s.page.evaluate(
+		async ({ m, p, b }) => {
+			const res = await fetch(p, {
+				method: m,
+				credentials: 'same-origin',
+				headers: { 'content-type': 'application/json', 'browser-id': window.localStorage.getItem('n8n-browserId') ?? '' },
+				body: JSON.stringify(b),
+			});
+			return { status: res.status, text: await res.text() };
+		},
+		{ m: method, p: urlPath, b: body },
+	);
+	ensure(answer.status === 200, `${method} ${urlPath} answered ${answer.status}: ${answer.text.slice(0, 300)}`);
+	return JSON.parse(answer.text).data;
+}
+
+/** The documents the editor's sandbox gets for the Document ID check: the first is the workflow's, changed last. */
+const LOCATOR_DOCUMENTS = [
+	{ id: 'doc-e2e-saved-020', filename: 'saved-by-0.2.0.pdf', minutesAgo: 1 },
+	{ id: 'doc-editor-contract', filename: 'Contract-2026.pdf', state: /** @type {const} */ ('signed'), minutesAgo: 60 },
+	{ id: 'doc-editor-offer', filename: 'offer.pdf', minutesAgo: 120 },
+	{ id: 'doc-editor-old-contract', filename: 'old contract.pdf', state: /** @type {const} */ ('canceled'), minutesAgo: 24 * 60 },
+];
+
+/**
+ * The text of a visible input inside `scope` whose data-test-id is `testId` (on the <input> or on its wrapper).
+ * @param {import('playwright-core').Locator} scope
+ * @param {string} testId
+ */
+function inputIn(scope, testId) {
+	return scope.locator(`input[data-test-id="${testId}"], [data-test-id="${testId}"] input`).first();
+}
+
+/**
+ * Opens a canvas node's NDV by double-clicking it.
+ * @param {EditorSession} s
+ * @param {string} name
+ */
+async function openNode(s, name) {
+	const node = s.page.locator(`[data-test-id="canvas-node"][data-node-name="${name}"]`).first();
+	await node.waitFor({ state: 'visible', timeout: 30_000 });
+	await node.dblclick();
+	const ndv = s.page.getByTestId('ndv');
+	await ndv.waitFor({ state: 'visible', timeout: 30_000 });
+	const locator = ndv.getByTestId('resource-locator-documentId');
+	await locator.waitFor({ state: 'visible', timeout: 30_000 });
+	return { ndv, locator };
+}
+
+/**
+ * The names in the open From List, once its loading is over and `ready` holds for them.
+ * @param {EditorSession} s
+ * @param {(names: string[]) => boolean} ready
+ * @param {string} what  for the message
+ */
+async function listedNames(s, ready, what) {
+	// (n8n 2.x renders the dropdown's content outside the element that carries its data-test-id.)
+	const items = s.page.getByTestId('rlc-item').filter({ visible: true });
+	const deadline = Date.now() + 30_000;
+	/** @type {string[]} */
+	let names = [];
+	for (;;) {
+		names = (await items.allInnerTexts()).map((text) => text.replace(/\s+/g, ' ').trim());
+		if (ready(names)) return names;
+		if (Date.now() > deadline) throw new Error(`From List ${what}: it shows ${JSON.stringify(names)}`);
+		await s.page.waitForTimeout(250);
+	}
+}
+
+/**
+ * Document ID in the editor: a 0.2.0 text value shows, From List lists, searches, reports a failure, and fills the field.
+ * @param {EditorSession} s
+ * @param {import('../../sandbox/server').Sandbox} sandbox
+ */
+async function checkDocumentLocator(s, sandbox) {
+	const { page } = s;
+	const now = Date.now();
+	const documents = LOCATOR_DOCUMENTS.map(({ minutesAgo, ...document }) =>
+		sandbox.addDocument({ ...document, content: Buffer.from('%PDF-1.4\n%%EOF\n'), date: now - minutesAgo * 60_000 }),
+	);
+	/** As the list names a document: file name, state and the minute of its last change. */
+	const listName = (/** @type {typeof documents[number]} */ d) => `${d.filename} — ${d.state}, ${d.modification.slice(0, 16)}`;
+	const credential = (await restGet(s, '/rest/credentials')).find((/** @type {{ type: string }} */ c) => c.type === lib.CREDENTIAL_TYPE);
+	ensure(credential, 'no OKdokument credential is saved (the credential check saves one)');
+	const saved = testWorkflow('document-id.json');
+	const created = await restSend(s, 'POST', '/rest/workflows', {
+		name: saved.name,
+		nodes: saved.nodes.map((/** @type {any} */ node) =>
+			node.credentials ? { ...node, credentials: { okDokumentApi: { id: credential.id, name: credential.name } } } : node,
+		),
+		connections: saved.connections,
+		settings: saved.settings,
+		// n8n 1.x stores what it is sent (no default for `active`); 2.x sets it itself.
+		...(s.major === '1' && { active: false }),
+	});
+	await page.goto(`${s.url}/workflow/${created.id}`);
+	const lines = [];
+
+	// Saved by 0.2.0: an ID as text, and an expression as text.
+	let { ndv, locator } = await openNode(s, 'Get, ID saved as text');
+	const shownId = await inputIn(locator, 'rlc-input').inputValue();
+	ensure(shownId === documents[0].id, `the Document ID saved as text shows ${JSON.stringify(shownId)}, not ${documents[0].id}`);
+	await s.shot('document-id-saved-as-text');
+	lines.push(`0.2.0's text "${documents[0].id}" shows in the field`);
+	await closeNdv(s, ndv);
+	({ ndv, locator } = await openNode(s, 'Get, expression saved as text'));
+	const expression = (await locator.innerText()).replace(/\s+/g, ' ');
+	ensure(expression.includes('{{ $json.id }}'), `the expression saved as text shows ${JSON.stringify(expression)}`);
+	lines.push(`0.2.0's expression shows as "{{ $json.id }}"`);
+	await closeNdv(s, ndv);
+
+	// From List, on the node saved with text: OKdokument's failure first, then the list.
+	({ ndv, locator } = await openNode(s, 'Get, ID saved as text'));
+	await locator.getByTestId('rlc-mode-selector').click();
+	await page.getByTestId('mode-list').filter({ visible: true }).first().click();
+	sandbox.clearRequests();
+	sandbox.setFault({ type: 'status', status: 400, body: { message: 'err.list.unavailable', value: '' }, path: '/JSON/list/flat', times: 1 });
+	await inputIn(locator, 'rlc-input').click();
+	const error = page.getByTestId('rlc-error-container').filter({ visible: true }).first();
+	await error.waitFor({ state: 'visible', timeout: 30_000 });
+	const errorText = (await error.innerText()).replace(/\s+/g, ' ').trim();
+	ensure(/400 - OKdokument rejected the request \(HTTP 400: err\.list\.unavailable\)/.test(errorText), `the failed list says: ${errorText}`);
+	await s.shot('document-id-list-failed');
+	lines.push(`a failed list shows: ${errorText}`);
+	await ndv.getByTestId('node-parameters').getByText('Operation', { exact: true }).first().click();
+	await inputIn(locator, 'rlc-input').click();
+	const expected = documents.map(listName);
+	const listed = await listedNames(s, (names) => names.length >= expected.length, `does not list the ${expected.length} documents`);
+	ensure(JSON.stringify(listed) === JSON.stringify(expected), `From List shows ${JSON.stringify(listed)}, expected ${JSON.stringify(expected)}`);
+	await s.shot('document-id-from-list');
+	lines.push(`From List: ${listed.join(' | ')}`);
+
+	const search = page.locator('input[data-test-id="rlc-search"], [data-test-id="rlc-search"] input').filter({ visible: true }).first();
+	await search.fill('CONTRACT');
+	const contracts = documents.filter((d) => /contract/i.test(d.filename)).map(listName);
+	const found = await listedNames(s, (names) => JSON.stringify(names) === JSON.stringify(contracts), `searched for "CONTRACT" does not show only ${JSON.stringify(contracts)}`);
+	await s.shot('document-id-search');
+	lines.push(`search "CONTRACT": ${found.join(' | ')}`);
+	await page.getByTestId('rlc-item').filter({ visible: true, hasText: contracts[0] }).first().click();
+	const picked = await inputIn(locator, 'rlc-input').inputValue();
+	ensure(picked === contracts[0], `after picking, the field shows ${JSON.stringify(picked)}`);
+	lines.push(`picked: "${picked}"`);
+	const lists = sandbox.requests.filter((r) => r.path === '/JSON/list/flat');
+	ensure(lists.length >= 3, `the sandbox got ${lists.length} list requests (a failed one, the list, the search)`);
+	ensure(lists.every((r) => r.query.state === '*' && r.headers['x-api-key'] === GOOD_KEY), 'a list request without state=* or the key');
+	await s.shot('document-id-picked');
+	await closeNdv(s, ndv);
+	return lines.join('\n');
+}
+
 /* ------------------------------------------------------------------------------------------------ the checks */
 
 /**
@@ -822,6 +985,15 @@ async function runEditorChecks(options = {}) {
 				}),
 			);
 		} else checks.skip(sendAndWaitName, 'the node panel did not list the node');
+		// ---------------------------------------------------------------- Document ID: 0.2.0's text, From List
+		const locatorName =
+			'Document ID: saved by 0.2.0 as text it still shows; From List lists the sandbox’s documents (latest change first), searches them, says why it failed';
+		if (signedIn) {
+			await checks.run(
+				locatorName,
+				withFailureShot(async () => await checkDocumentLocator(s, sandbox)),
+			);
+		} else checks.skip(locatorName, 'sign-in failed');
 		// Leave the profile as we found it (it is deleted anyway).
 		await page.evaluate(() => window.localStorage.removeItem('N8N_THEME')).catch(() => {});
 	} catch (error) {

@@ -39,6 +39,9 @@
  * - `testCredential(credentialType, data): Promise<INodeCredentialTestResult>`
  * - `storeBinary(content, { fileName, mimeType }): Promise<IBinaryData>`: binary for input items,
  *   stored as n8n 2.x stores it (file system). `readBinary(binaryData): Promise<Buffer>` reads any.
+ * - `runListSearch(options: ListSearchOptions): Promise<INodeListSearchResult>`: a resource locator's
+ *   From List (`methods.listSearch[methodName](filter, paginationToken)`) as the editor has n8n run
+ *   it, on n8n-core's real `LoadOptionsContext` with real HTTP (list-search.ts).
  * - `shutdownEngine(): Promise<void>`: call in `afterAll`.
  *
  * Engine settings (env.ts): a temp `N8N_USER_FOLDER` per test file, a fixed encryption key, binary
@@ -58,6 +61,7 @@ export {
 	type RunNodeResult,
 } from './run-node';
 export { resolveCredentialTestRequest, testCredential } from './credential-test';
+export { runListSearch, type ListSearchOptions } from './list-search';
 export { BASE_URL, readBinary, shutdownEngine, storeBinary } from './engine';
 export {
 	CredentialTypeRegistry,

@@ -88,6 +88,27 @@ export function documentIdInUrl(value: unknown): string | undefined {
 	return readId(url.searchParams.get('docid'));
 }
 
+const URL_START = '\\s*[Hh][Tt][Tt][Pp][Ss]?://[^/?#\\s]+(?:/[^?#\\s]*)?';
+const ID_SEGMENT = '[^/?#\\s]+';
+const QUERY_NAMING = (name: string) => `\\?(?:[^#\\s]*&)?${name}=[^&#\\s]+[^#\\s]*(?:#\\S*)?`;
+
+/**
+ * The http(s) URLs documentIdInUrl reads, as one regular expression for n8n's editor, which checks a
+ * Document ID given By URL against it (n8n anchors it as `^…$`, hence the group around the whole).
+ * Where the two could differ, in an ID segment whose %-escapes decode to white space or control
+ * characters, this one is the looser: the node checks both (see readDocumentId), so the editor never
+ * refuses a URL the node would accept.
+ */
+export const DOCUMENT_URL_PATTERN =
+	'(?:' +
+	[
+		`${URL_START}/(?:JSON/document/(?:metadata/)?|rest/document/)${ID_SEGMENT}(?:[?#]\\S*)?`,
+		`${URL_START}/viewDocument${QUERY_NAMING('id')}`,
+		// A /viewDocument URL names its document by id= only.
+		`${URL_START}(?<!/viewDocument)${QUERY_NAMING('docid')}`,
+	].join('|') +
+	')\\s*';
+
 export function toSigningOutcome(value: unknown): SigningOutcome | undefined {
 	if (typeof value !== 'string') return undefined;
 	const state = value.trim().toLowerCase();

@@ -1,4 +1,4 @@
-import type { IBinaryData, IDataObject, INode } from 'n8n-workflow';
+import type { IBinaryData, IDataObject, ILoadOptionsFunctions, INode } from 'n8n-workflow';
 import { jsonParse, NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { StatusHints } from '../helpers/errors';
@@ -135,6 +135,9 @@ export async function findDocumentMetadata(
 	}
 }
 
+/** The list's state filter for documents in any state. */
+export const ALL_STATES = '*';
+
 /** GET /JSON/list/flat?state=<code|*> (docs 3.6): every document in that state (`*`: all). The API has no paging. */
 export async function listDocuments(
 	this: OkDokumentContext,
@@ -187,7 +190,8 @@ export interface DownloadedPdf {
  * the document's name in its metadata, else its ID).
  */
 export async function downloadPdf(
-	this: OkDokumentContext,
+	// The editor's lists never download: their context cannot store binary data.
+	this: Exclude<OkDokumentContext, ILoadOptionsFunctions>,
 	documentId: string,
 	itemIndex: number,
 	name: { fileName?: string; knownAs?: string } = {},

@@ -61,6 +61,11 @@ export function invalidField(field: FieldRef, problem: string, hint: string): No
 	);
 }
 
+/** A value as an error message quotes it: at most 100 characters. */
+export function shortened(text: string): string {
+	return text.length > 100 ? `${text.slice(0, 100)}…` : text;
+}
+
 function describeCharacter(character: string): string {
 	if (character === ' ') return 'a space';
 	const code = (character.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0');
@@ -119,7 +124,7 @@ export function validateOptionalHttpUrl(value: unknown, field: FieldRef): string
 	if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
 		throw invalidField(
 			field,
-			`is not an absolute http(s) URL: "${url.length > 100 ? `${url.slice(0, 100)}…` : url}"`,
+			`is not an absolute http(s) URL: "${shortened(url)}"`,
 			'Enter a full URL that starts with https:// (or http://), such as https://example.com/done.',
 		);
 	}

@@ -4,6 +4,7 @@ import type {
 	IExecuteFunctions,
 	IHttpRequestMethods,
 	IHttpRequestOptions,
+	ILoadOptionsFunctions,
 	IPollFunctions,
 	IWebhookFunctions,
 } from 'n8n-workflow';
@@ -35,8 +36,11 @@ export const DEFAULT_TIMEOUT_MS = 30_000;
 
 const IDEMPOTENT_METHODS = new Set<IHttpRequestMethods>(['GET', 'HEAD', 'PATCH', 'PUT']);
 
-/** The action node for an item, or the trigger while it handles a callback or checks for missed events. */
-export type OkDokumentContext = IExecuteFunctions | IWebhookFunctions | IPollFunctions;
+/**
+ * The action node for an item, the trigger while it handles a callback or checks for missed events, or
+ * the editor asking the node for a list (the Document ID's From List).
+ */
+export type OkDokumentContext = IExecuteFunctions | IWebhookFunctions | IPollFunctions | ILoadOptionsFunctions;
 
 export interface OkDokumentRequest {
 	method: IHttpRequestMethods;

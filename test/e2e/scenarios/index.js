@@ -27,6 +27,7 @@
 /** The order is the run order: every 'cli' scenario first, then 'server', then 'stopped'. */
 const SCENARIOS = [
 	'cli-executions', // n8n execute: Update's request and output, unknown ID, error output, wrong key, an example
+	'document-id', // n8n execute: a Document ID saved by 0.2.0 as text, and the resource locator's values
 	'n8n-start', // n8n start: owner, login, the editor's node types, the examples open
 	'queue-topology', // queue mode: who serves what (the main no production webhooks, the webhook processor them)
 	'update-many', // Update on 200 items, failed ones on the error output, started through a webhook

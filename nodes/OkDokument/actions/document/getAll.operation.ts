@@ -1,9 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { listDocuments } from '../../documents/requests';
-
-const ALL_STATES = '*';
+import { ALL_STATES, listDocuments } from '../../documents/requests';
 
 /** Document states (docs §5), as the `state` filter of the list takes them. */
 const stateOptions = [

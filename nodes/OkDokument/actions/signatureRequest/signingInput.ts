@@ -4,7 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { binaryPropertyField, readDocumentFile } from '../../helpers/binary';
 import type { FieldRef } from '../../helpers/validation';
 import { invalidField, validateId, validateOptionalHttpUrl } from '../../helpers/validation';
-import { documentIdField } from '../document/fields';
+import { documentIdField, readDocumentId } from '../document/fields';
 import type { DocumentUpload } from '../../documents/requests';
 import type { AllowedFieldsEncoding } from './acroFields';
 import {
@@ -237,7 +237,7 @@ async function readDocumentSource(
 ): Promise<DocumentSource> {
 	const source = this.getNodeParameter('source', itemIndex) as string;
 	if (source === 'existingDocument') {
-		return { documentId: validateId(this.getNodeParameter('documentId', itemIndex), fieldFor('Document ID')) };
+		return { documentId: readDocumentId(this, itemIndex) };
 	}
 	if (source !== 'newDocument') {
 		throw new NodeOperationError(this.getNode(), `Unknown source "${source}" (item index ${itemIndex})`, {
