@@ -30,6 +30,8 @@ import {
 } from './credentials';
 import { buildAdditionalData, ensureEngine } from './engine';
 import {
+	AGENT_NODE_TYPE,
+	createAgentNodeType,
 	createItemsNodeType,
 	HarnessNodeTypes,
 	HarnessTrigger,
@@ -38,10 +40,12 @@ import {
 	latestVersion,
 	TRIGGER_NODE_TYPE,
 	type NodeTypeInput,
+	type ToolCall,
 } from './node-types';
 
 export const TRIGGER_NODE_NAME = 'Trigger';
 export const ITEMS_NODE_NAME = 'Items';
+export const AGENT_NODE_NAME = 'Agent';
 
 /** The node under test, as it would sit in a workflow. Anything of `INode` may be set. */
 export type HarnessNode = Partial<INode> & Pick<INode, 'type'>;
@@ -69,6 +73,12 @@ export interface RunNodeOptions {
 	variables?: Record<string, string>;
 	/** Cancels the execution this long after it starts, as the editor's Stop button does. */
 	cancelAfterMs?: number;
+	/**
+	 * Runs the node under test (a `toolVariant`) as an AI agent's tool instead: wired to a stand-in agent
+	 * (after Items) that asks n8n-core for its tools, as an agent or the MCP Server Trigger does, and calls
+	 * it with each of these. `outputs` are then the agent's: one `ToolCallOutcome` per call.
+	 */
+	toolCalls?: ToolCall[];
 }
 
 export interface RunNodeResult {
@@ -103,9 +113,11 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 
 	const testedTypes = options.nodeTypes.map(instantiateNodeType);
 	const items = options.items ?? [{ json: {} }];
+	const asTool = options.toolCalls !== undefined;
 	const nodeTypes = new HarnessNodeTypes([
 		new HarnessTrigger(),
 		createItemsNodeType(items),
+		...(asTool ? [createAgentNodeType(options.toolCalls ?? [])] : []),
 		...testedTypes,
 	]);
 	const credentialTypes = new CredentialTypeRegistry(
@@ -120,7 +132,7 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 	const typeVersion = options.node.typeVersion ?? latestVersion(testedType);
 	const description = nodeTypes.getByNameAndVersion(options.node.type, typeVersion).description;
 	const nodeName = options.node.name ?? description.defaults.name ?? description.displayName;
-	if (nodeName === TRIGGER_NODE_NAME || nodeName === ITEMS_NODE_NAME) {
+	if ([TRIGGER_NODE_NAME, ITEMS_NODE_NAME, AGENT_NODE_NAME].includes(nodeName)) {
 		throw new UserError(`Harness: the node under test cannot be named "${nodeName}"`);
 	}
 
@@ -155,7 +167,26 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 		parameters: deepCopy(options.node.parameters ?? {}),
 	};
 
+	const agentNode: INode = {
+		id: randomUUID(),
+		name: AGENT_NODE_NAME,
+		type: AGENT_NODE_TYPE,
+		typeVersion: 1,
+		position: [660, 0],
+		parameters: {},
+	};
 	const main = NodeConnectionTypes.Main;
+	const aiTool = NodeConnectionTypes.AiTool;
+	const connections: IWorkflowBase['connections'] = asTool
+		? {
+				[TRIGGER_NODE_NAME]: { main: [[{ node: ITEMS_NODE_NAME, type: main, index: 0 }]] },
+				[ITEMS_NODE_NAME]: { main: [[{ node: AGENT_NODE_NAME, type: main, index: 0 }]] },
+				[nodeName]: { [aiTool]: [[{ node: AGENT_NODE_NAME, type: aiTool, index: 0 }]] },
+			}
+		: {
+				[TRIGGER_NODE_NAME]: { main: [[{ node: ITEMS_NODE_NAME, type: main, index: 0 }]] },
+				[ITEMS_NODE_NAME]: { main: [[{ node: nodeName, type: main, index: 0 }]] },
+			};
 	const workflowData: IWorkflowBase = {
 		id: 'harnessWorkflow',
 		name: 'Harness workflow',
@@ -164,11 +195,8 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 		activeVersionId: null,
 		createdAt: new Date(),
 		updatedAt: new Date(),
-		nodes: [triggerNode, itemsNode, testedNode],
-		connections: {
-			[TRIGGER_NODE_NAME]: { main: [[{ node: ITEMS_NODE_NAME, type: main, index: 0 }]] },
-			[ITEMS_NODE_NAME]: { main: [[{ node: nodeName, type: main, index: 0 }]] },
-		},
+		nodes: [triggerNode, itemsNode, testedNode, ...(asTool ? [agentNode] : [])],
+		connections,
 		settings: { executionOrder: 'v1', ...options.settings },
 	};
 	const workflow = new Workflow({
@@ -206,9 +234,10 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 	const run = finishedRun ?? returnedRun;
 
 	const taskData = run.data.resultData.runData[nodeName]?.[0];
+	const outputData = asTool ? run.data.resultData.runData[AGENT_NODE_NAME]?.[0]?.data : taskData?.data;
 	const error = run.data.resultData.error;
 	return {
-		outputs: (taskData?.data?.[main] ?? []).map((output) => output ?? []),
+		outputs: (outputData?.[main] ?? []).map((output) => output ?? []),
 		error,
 		executionErrorJson: error === undefined ? undefined : toStoredJson(error),
 		taskData,

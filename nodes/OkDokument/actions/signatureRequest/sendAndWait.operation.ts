@@ -3,6 +3,7 @@ import { randomUUID } from 'crypto';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
+import { runsAsTool } from '../../helpers/tool';
 import { sendSignatureRequest } from './send';
 import type { CreatedRequest } from './send';
 import { readSigningInput, signingProperties } from './signingInput';
@@ -19,6 +20,7 @@ const properties: INodeProperties[] = [
 	},
 	...signingProperties({
 		sendInfoUrl: false,
+		offeredToTools: false,
 		signatureRequestIdDescription:
 			'Your own ID for this signature request, for example a UUID; the node chooses a UUID when empty. Each signing round needs a new ID.',
 	}),
@@ -55,7 +57,7 @@ function refuseSeveralItems(context: IExecuteFunctions, itemIndex: number): void
 
 /** An AI agent's tool (or n8n 2.x's human-review tool made from this node) cannot wait for a signer. */
 function refuseToolUse(context: IExecuteFunctions, itemIndex: number): void {
-	if (!/Tool$/.test(context.getNode().type)) return;
+	if (!runsAsTool(context)) return;
 	throw new NodeOperationError(
 		context.getNode(),
 		`Send and Wait for Signature cannot run as a tool of an AI agent (item index ${itemIndex})`,
