@@ -380,6 +380,7 @@ async function checkToolNdv(s) {
 	const { page } = s;
 	const workflow = await restPost(s, '/rest/workflows', {
 		name: 'OKdokument Tool (editor check)',
+		active: false,
 		nodes: [
 			{
 				id: '0d7e3c1a-5b2f-4e8d-9a6c-1f3e5d7b9a01',
