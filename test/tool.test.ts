@@ -133,6 +133,18 @@ describe('OKdokument Tool: called as an AI agent or MCP client calls it (n8n-cor
 		expect(outcome).not.toHaveProperty('result');
 	});
 
+	it('the reason is in the error’s message itself, as n8n 2.41’s queue mode runs a tool (the node alone) and passes on only the message', async () => {
+		const result = await runNode({
+			nodeTypes: [toolVariant(OkDokument)],
+			credentialTypes: [OkDokumentApi],
+			node: { type: 'okDokumentTool', parameters: { resource: 'document', operation: 'get', documentId: 'doc-nobody-knows' } },
+			credentials: { okDokumentApi: sandboxCredential(sandbox) },
+		});
+
+		expect(result.error?.message).toBe(`OKdokument could not find what was asked for (HTTP 404: err.not.found)\n\nDetails: ${NOT_FOUND_HINT}`);
+		expect(result.error?.description).toBe(NOT_FOUND_HINT);
+	});
+
 	it('Document → Download: the model gets what the PDF is and that it did not come along, never a file', async () => {
 		const document = sandbox.addDocument({ filename: 'offer.pdf', content: PDF, state: 'signed' });
 		const [outcome] = await runTool(

@@ -3,6 +3,8 @@
  */
 // Not re-exported from n8n-core's index; a deep import of the compiled file (n8n-core has no `exports` map).
 import { commonPollingParameters } from 'n8n-core/dist/nodes-loader/constants';
+import { randomUUID } from 'node:crypto';
+
 import {
 	deepCopy,
 	NodeConnectionTypes,
@@ -10,6 +12,7 @@ import {
 	UserError,
 	type IDataObject,
 	type IExecuteFunctions,
+	type INode,
 	type INodeExecutionData,
 	type INodeType,
 	type INodeTypeDescription,
@@ -76,6 +79,11 @@ export class HarnessNodeTypes implements INodeTypes {
 	getKnownTypes(): IDataObject {
 		return {};
 	}
+}
+
+/** A stand-in node of the harness workflow, at its place on the canvas. */
+export function standInNode(name: string, type: string, x: number): INode {
+	return { id: randomUUID(), name, type, typeVersion: 1, position: [x, 0], parameters: {} };
 }
 
 function standInDescription(

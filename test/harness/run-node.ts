@@ -38,6 +38,7 @@ import {
 	instantiateNodeType,
 	ITEMS_NODE_TYPE,
 	latestVersion,
+	standInNode,
 	TRIGGER_NODE_TYPE,
 	type NodeTypeInput,
 	type ToolCall,
@@ -136,22 +137,8 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 		throw new UserError(`Harness: the node under test cannot be named "${nodeName}"`);
 	}
 
-	const triggerNode: INode = {
-		id: randomUUID(),
-		name: TRIGGER_NODE_NAME,
-		type: TRIGGER_NODE_TYPE,
-		typeVersion: 1,
-		position: [0, 0],
-		parameters: {},
-	};
-	const itemsNode: INode = {
-		id: randomUUID(),
-		name: ITEMS_NODE_NAME,
-		type: ITEMS_NODE_TYPE,
-		typeVersion: 1,
-		position: [220, 0],
-		parameters: {},
-	};
+	const triggerNode = standInNode(TRIGGER_NODE_NAME, TRIGGER_NODE_TYPE, 0);
+	const itemsNode = standInNode(ITEMS_NODE_NAME, ITEMS_NODE_TYPE, 220);
 	const credentialTypeNames = Object.keys(options.credentials ?? {});
 	const testedNode: INode = {
 		id: randomUUID(),
@@ -167,14 +154,7 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 		parameters: deepCopy(options.node.parameters ?? {}),
 	};
 
-	const agentNode: INode = {
-		id: randomUUID(),
-		name: AGENT_NODE_NAME,
-		type: AGENT_NODE_TYPE,
-		typeVersion: 1,
-		position: [660, 0],
-		parameters: {},
-	};
+	const agentNode = standInNode(AGENT_NODE_NAME, AGENT_NODE_TYPE, 660);
 	const main = NodeConnectionTypes.Main;
 	const aiTool = NodeConnectionTypes.AiTool;
 	const connections: IWorkflowBase['connections'] = asTool

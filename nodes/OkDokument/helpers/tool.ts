@@ -60,3 +60,16 @@ export function operationProperties(list: OperationListOptions): INodeProperties
 		onlyWhere(true, operation(toolOptions, toolDefault)),
 	];
 }
+
+/**
+ * The error as a model reads it. n8n hands an AI agent or MCP client the error's message; in one process it adds
+ * the description after "Details:", but in queue mode (n8n 2.41, the tool run on a worker) it sends the message
+ * alone. So a tool puts the description in the message the way n8n would (n8n then adds nothing): the model gets
+ * the reason and what to do either way.
+ */
+export function withDetailsInMessage<T extends { message: string; description?: string | null }>(error: T): T {
+	if (error.description && !error.message.includes(error.description)) {
+		error.message = `${error.message}\n\nDetails: ${error.description}`;
+	}
+	return error;
+}
