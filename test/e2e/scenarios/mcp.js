@@ -233,7 +233,7 @@ async function checkCallTools(n8n, ctx) {
 		assert.deepEqual(sandbox.requests, [], 'a state that is no document state is refused before anything is sent');
 
 		assertNoSecrets(ctx, answers);
-		ctx.say(`      4 calls answered by OKdokument, 2 tool errors: "${unknown.content[0].text.split('\n')[0]}"`);
+		ctx.say(`      4 calls answered by OKdokument, 2 tool errors: "${toolErrorMessage(unknown.content[0].text).split('\n')[0]}"`);
 	} finally {
 		await client.close();
 	}
