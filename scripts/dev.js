@@ -41,6 +41,10 @@ const { startSandbox, demoSignatureRequests, DEFAULT_API_KEY } = require('../san
 const REPO = path.resolve(__dirname, '..');
 const EXAMPLES_DIR = path.join(REPO, 'examples');
 const CREDENTIAL = { id: 'okdSandbox', name: 'OKdokument sandbox', type: lib.CREDENTIAL_TYPE };
+/** The Bearer Auth token of examples/mcp-server.json's MCP Server Trigger: what an MCP client sends. */
+const MCP_CREDENTIAL = { id: 'mcpExampleToken', name: 'MCP client token (example)', type: 'httpBearerAuth' };
+const MCP_DEV_TOKEN = 'okdokument-dev-mcp-token';
+const MCP_EXAMPLE_ID = 'exMcpServer';
 const AUTO_SIGN_DELAY_MS = 5000;
 /** examples/trigger-on-signed.json, which `npm run dev` activates, and the request that calls it back. */
 const TRIGGER_EXAMPLE_ID = 'exSignedTrigger';
@@ -336,9 +340,10 @@ async function main() {
 	}
 	step(`OKdokument sandbox on ${sandbox.url} (${options.dialect} dialect; key ${DEFAULT_API_KEY}; requests ${demoSignatureRequests(3).map((r) => r.signatureRequestId).join(', ')})`);
 
-	step('importing the credential "OKdokument sandbox" and the example workflows (n8n runs its migrations first)…');
+	step(`importing the credentials "${CREDENTIAL.name}" and "${MCP_CREDENTIAL.name}" and the example workflows (n8n runs its migrations first)…`);
 	await lib.importCredentials(instance, [
 		{ ...CREDENTIAL, data: { apiKey: DEFAULT_API_KEY, environment: 'custom', baseUrl: sandbox.url } },
+		{ ...MCP_CREDENTIAL, data: { token: MCP_DEV_TOKEN } },
 	]);
 	const examples = fs
 		.readdirSync(EXAMPLES_DIR)
@@ -379,6 +384,13 @@ async function main() {
 					`    ${sandbox.url}/openDocument/${TRIGGER_DEMO_REQUEST}`,
 				]
 			: []),
+		// The MCP Server Trigger is tested in one process only (see README, "Use it as an AI tool / through MCP").
+		...(options.queue
+			? []
+			: [
+					`  MCP: activate (2.x: publish) "${examples.find((w) => w.id === MCP_EXAMPLE_ID)?.name}", then connect an MCP client to`,
+					`    ${n8n.webhookUrl}/mcp/okdokument  with the header  Authorization: Bearer ${MCP_DEV_TOKEN}`,
+				]),
 		`  Ctrl-C stops ${options.queue ? 'every process, Postgres, Redis' : 'n8n'} and the sandbox.`,
 		'',
 	];

@@ -642,7 +642,11 @@ describe('Send and Wait for Signature: AI agents', () => {
 		running.push(execution);
 
 		expect(execution.status).toBe('error');
-		expect(execution.runs[0].data.resultData.error?.message).toBe('Send and Wait for Signature cannot run as a tool of an AI agent (item index 0)');
+		// As a tool, the reason travels in the message itself (n8n's queue mode passes a model nothing else).
+		expect(execution.runs[0].data.resultData.error?.message).toBe(
+			'Send and Wait for Signature cannot run as a tool of an AI agent (item index 0)\n\n' +
+				'Details: An agent’s tool call cannot wait hours or days for a signer. Use Signature Request → Create as the tool, or Send and Wait for Signature in a workflow.',
+		);
 		expect(sandbox.requests).toEqual([]);
 	});
 });

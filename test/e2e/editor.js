@@ -17,6 +17,8 @@
  *   - the node's NDV shows Resource, Operation, Signature Request ID, Send Info URL and Result URL, with the two hints;
  *   - the node panel lists "Send a document for signature and wait until it is signed" once, and its NDV explains
  *     the wait and what a time-out gives;
+ *   - the OKdokument Tool (what AI agents and MCP clients call) on Create offers an existing document only: no
+ *     New Document source, no Input Binary Field;
  *   - the credential dialog ("OKdokument API", environment Custom, base URL = sandbox): a wrong key fails with our
  *     message, a good key reports "Connection tested successfully";
  *   - the Document ID of test/e2e/workflows/document-id.json: saved by 0.2.0 as text (an ID, an expression) it still
@@ -347,6 +349,78 @@ async function restGet(s, urlPath) {
 	}, urlPath);
 	ensure(answer.status === 200, `GET ${urlPath} answered ${answer.status}`);
 	return Array.isArray(answer.json?.data) ? answer.json.data : [];
+}
+
+/**
+ * POST to n8n's REST API as the signed-in editor does; answers `data`.
+ * @param {EditorSession} s
+ * @param {string} urlPath
+ * @param {unknown} body
+ */
+async function restPost(s, urlPath, body) {
+	const answer = await s.page.evaluate(
+		async ({ p, b }) => {
+			const res = await fetch(p, {
+				method: 'POST',
+				credentials: 'same-origin',
+				headers: { 'content-type': 'application/json', 'browser-id': window.localStorage.getItem('n8n-browserId') ?? '' },
+				body: JSON.stringify(b),
+			});
+			return { status: res.status, json: await res.json().catch(() => undefined) };
+		},
+		{ p: urlPath, b: body },
+	);
+	ensure(answer.status === 200, `POST ${urlPath} answered ${answer.status}: ${JSON.stringify(answer.json)?.slice(0, 300)}`);
+	return answer.json?.data;
+}
+
+/**
+ * The OKdokument Tool as the editor shows it to whoever wires it to an agent or an MCP Server Trigger: a saved
+ * workflow with one tool node on Signature Request → Create, opened. The tool takes an existing document only: its
+ * Source lists "Existing Document" alone, Document ID is asked for, and there is no Input Binary Field.
+ * @param {EditorSession} s
+ */
+async function checkToolNdv(s) {
+	const { page } = s;
+	const workflow = await restPost(s, '/rest/workflows', {
+		name: 'OKdokument Tool (editor check)',
+		active: false,
+		nodes: [
+			{
+				id: '0d7e3c1a-5b2f-4e8d-9a6c-1f3e5d7b9a01',
+				name: 'Create a signature request',
+				type: lib.TOOL_NODE_TYPE,
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: { resource: 'signatureRequest', operation: 'create' },
+			},
+		],
+		connections: {},
+		settings: { executionOrder: 'v1' },
+	});
+	ensure(typeof workflow?.id === 'string', `the workflow was not created: ${JSON.stringify(workflow)?.slice(0, 200)}`);
+	await page.goto(`${s.url}/workflow/${workflow.id}`);
+	const canvasNode = page.locator('[data-test-id="canvas-node"][data-node-type$=".okDokumentTool"]').first();
+	await canvasNode.waitFor({ state: 'visible', timeout: 60_000 });
+	await canvasNode.dblclick();
+	const ndv = page.getByTestId('ndv');
+	await ndv.waitFor({ state: 'visible', timeout: 30_000 });
+	const params = ndv.getByTestId('node-parameters');
+	await params.waitFor({ state: 'visible' });
+	const source = params.getByTestId('parameter-input-source');
+	const shown = await source.locator('input').first().inputValue();
+	ensure(shown === 'Existing Document', `Source shows ${JSON.stringify(shown)}`);
+	ensure(await params.getByTestId('parameter-input-documentId').first().isVisible(), 'the Document ID input is not visible');
+	ensure(!(await params.getByTestId('parameter-input-binaryPropertyName').first().isVisible()), 'the tool shows an Input Binary Field');
+	await source.click();
+	const options = page.locator('.el-select-dropdown__item:visible');
+	await options.first().waitFor({ state: 'visible', timeout: 10_000 });
+	const listed = (await options.allInnerTexts()).map((t) => t.split('\n')[0].trim());
+	await s.shot('ndv-tool-create');
+	await page.keyboard.press('Escape');
+	ensure(listed.length === 1 && listed[0] === 'Existing Document', `the Source list offers ${JSON.stringify(listed)}`);
+	await closeNdv(s, ndv);
+	return `Source = ${shown}, offered: ${listed.join(', ')}; Document ID shown; no Input Binary Field`;
 }
 
 /**
@@ -994,6 +1068,10 @@ async function runEditorChecks(options = {}) {
 				withFailureShot(async () => await checkDocumentLocator(s, sandbox)),
 			);
 		} else checks.skip(locatorName, 'sign-in failed');
+		// ---------------------------------------------------------------- the OKdokument Tool (AI agents, MCP clients)
+		const toolName = 'OKdokument Tool: Create offers Source "Existing Document" only, asks for a Document ID and shows no Input Binary Field';
+		if (signedIn) await checks.run(toolName, withFailureShot(async () => await checkToolNdv(s)));
+		else checks.skip(toolName, 'sign-in failed');
 		// Leave the profile as we found it (it is deleted anyway).
 		await page.evaluate(() => window.localStorage.removeItem('N8N_THEME')).catch(() => {});
 	} catch (error) {

@@ -42,6 +42,10 @@
  * - `runListSearch(options: ListSearchOptions): Promise<INodeListSearchResult>`: a resource locator's
  *   From List (`methods.listSearch[methodName](filter, paginationToken)`) as the editor has n8n run
  *   it, on n8n-core's real `LoadOptionsContext` with real HTTP (list-search.ts).
+ * - `runNode({ nodeTypes: [toolVariant(MyNode)], node: { type: 'myNodeTool', … }, toolCalls: [{ args }] })`
+ *   runs the node as an AI agent's tool: n8n-core builds the tool (its schema from the node's `$fromAI()`
+ *   calls) for a stand-in agent, which calls it once per entry; `outputs[0]` holds one `ToolCallOutcome`
+ *   per call (`tool`, `description`, `schema`, and `result` or the `error` message the agent reads).
  * - `shutdownEngine(): Promise<void>`: call in `afterAll`.
  *
  * Engine settings (env.ts): a temp `N8N_USER_FOLDER` per test file, a fixed encryption key, binary
@@ -52,6 +56,7 @@
 import './env';
 
 export {
+	AGENT_NODE_NAME,
 	ITEMS_NODE_NAME,
 	runNode,
 	toStoredJson,
@@ -68,4 +73,4 @@ export {
 	HarnessCredentialsHelper,
 	type CredentialTypeInput,
 } from './credentials';
-export { HarnessNodeTypes, type NodeTypeInput } from './node-types';
+export { HarnessNodeTypes, toolVariant, type NodeTypeInput, type ToolCall, type ToolCallOutcome } from './node-types';

@@ -30,18 +30,23 @@ import {
 } from './credentials';
 import { buildAdditionalData, ensureEngine } from './engine';
 import {
+	AGENT_NODE_TYPE,
+	createAgentNodeType,
 	createItemsNodeType,
 	HarnessNodeTypes,
 	HarnessTrigger,
 	instantiateNodeType,
 	ITEMS_NODE_TYPE,
 	latestVersion,
+	standInNode,
 	TRIGGER_NODE_TYPE,
 	type NodeTypeInput,
+	type ToolCall,
 } from './node-types';
 
 export const TRIGGER_NODE_NAME = 'Trigger';
 export const ITEMS_NODE_NAME = 'Items';
+export const AGENT_NODE_NAME = 'Agent';
 
 /** The node under test, as it would sit in a workflow. Anything of `INode` may be set. */
 export type HarnessNode = Partial<INode> & Pick<INode, 'type'>;
@@ -69,6 +74,12 @@ export interface RunNodeOptions {
 	variables?: Record<string, string>;
 	/** Cancels the execution this long after it starts, as the editor's Stop button does. */
 	cancelAfterMs?: number;
+	/**
+	 * Runs the node under test (a `toolVariant`) as an AI agent's tool instead: wired to a stand-in agent
+	 * (after Items) that asks n8n-core for its tools, as an agent or the MCP Server Trigger does, and calls
+	 * it with each of these. `outputs` are then the agent's: one `ToolCallOutcome` per call.
+	 */
+	toolCalls?: ToolCall[];
 }
 
 export interface RunNodeResult {
@@ -103,9 +114,11 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 
 	const testedTypes = options.nodeTypes.map(instantiateNodeType);
 	const items = options.items ?? [{ json: {} }];
+	const asTool = options.toolCalls !== undefined;
 	const nodeTypes = new HarnessNodeTypes([
 		new HarnessTrigger(),
 		createItemsNodeType(items),
+		...(asTool ? [createAgentNodeType(options.toolCalls ?? [])] : []),
 		...testedTypes,
 	]);
 	const credentialTypes = new CredentialTypeRegistry(
@@ -120,26 +133,12 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 	const typeVersion = options.node.typeVersion ?? latestVersion(testedType);
 	const description = nodeTypes.getByNameAndVersion(options.node.type, typeVersion).description;
 	const nodeName = options.node.name ?? description.defaults.name ?? description.displayName;
-	if (nodeName === TRIGGER_NODE_NAME || nodeName === ITEMS_NODE_NAME) {
+	if ([TRIGGER_NODE_NAME, ITEMS_NODE_NAME, AGENT_NODE_NAME].includes(nodeName)) {
 		throw new UserError(`Harness: the node under test cannot be named "${nodeName}"`);
 	}
 
-	const triggerNode: INode = {
-		id: randomUUID(),
-		name: TRIGGER_NODE_NAME,
-		type: TRIGGER_NODE_TYPE,
-		typeVersion: 1,
-		position: [0, 0],
-		parameters: {},
-	};
-	const itemsNode: INode = {
-		id: randomUUID(),
-		name: ITEMS_NODE_NAME,
-		type: ITEMS_NODE_TYPE,
-		typeVersion: 1,
-		position: [220, 0],
-		parameters: {},
-	};
+	const triggerNode = standInNode(TRIGGER_NODE_NAME, TRIGGER_NODE_TYPE, 0);
+	const itemsNode = standInNode(ITEMS_NODE_NAME, ITEMS_NODE_TYPE, 220);
 	const credentialTypeNames = Object.keys(options.credentials ?? {});
 	const testedNode: INode = {
 		id: randomUUID(),
@@ -155,7 +154,19 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 		parameters: deepCopy(options.node.parameters ?? {}),
 	};
 
+	const agentNode = standInNode(AGENT_NODE_NAME, AGENT_NODE_TYPE, 660);
 	const main = NodeConnectionTypes.Main;
+	const aiTool = NodeConnectionTypes.AiTool;
+	const connections: IWorkflowBase['connections'] = asTool
+		? {
+				[TRIGGER_NODE_NAME]: { main: [[{ node: ITEMS_NODE_NAME, type: main, index: 0 }]] },
+				[ITEMS_NODE_NAME]: { main: [[{ node: AGENT_NODE_NAME, type: main, index: 0 }]] },
+				[nodeName]: { [aiTool]: [[{ node: AGENT_NODE_NAME, type: aiTool, index: 0 }]] },
+			}
+		: {
+				[TRIGGER_NODE_NAME]: { main: [[{ node: ITEMS_NODE_NAME, type: main, index: 0 }]] },
+				[ITEMS_NODE_NAME]: { main: [[{ node: nodeName, type: main, index: 0 }]] },
+			};
 	const workflowData: IWorkflowBase = {
 		id: 'harnessWorkflow',
 		name: 'Harness workflow',
@@ -164,11 +175,8 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 		activeVersionId: null,
 		createdAt: new Date(),
 		updatedAt: new Date(),
-		nodes: [triggerNode, itemsNode, testedNode],
-		connections: {
-			[TRIGGER_NODE_NAME]: { main: [[{ node: ITEMS_NODE_NAME, type: main, index: 0 }]] },
-			[ITEMS_NODE_NAME]: { main: [[{ node: nodeName, type: main, index: 0 }]] },
-		},
+		nodes: [triggerNode, itemsNode, testedNode, ...(asTool ? [agentNode] : [])],
+		connections,
 		settings: { executionOrder: 'v1', ...options.settings },
 	};
 	const workflow = new Workflow({
@@ -206,9 +214,10 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 	const run = finishedRun ?? returnedRun;
 
 	const taskData = run.data.resultData.runData[nodeName]?.[0];
+	const outputData = asTool ? run.data.resultData.runData[AGENT_NODE_NAME]?.[0]?.data : taskData?.data;
 	const error = run.data.resultData.error;
 	return {
-		outputs: (taskData?.data?.[main] ?? []).map((output) => output ?? []),
+		outputs: (outputData?.[main] ?? []).map((output) => output ?? []),
 		error,
 		executionErrorJson: error === undefined ? undefined : toStoredJson(error),
 		taskData,

@@ -88,7 +88,7 @@ import {
 	type CredentialTypeInput,
 } from './credentials';
 import { buildAdditionalData, ensureEngine } from './engine';
-import { HarnessNodeTypes, instantiateNodeType, latestVersion, type NodeTypeInput } from './node-types';
+import { HarnessNodeTypes, instantiateNodeType, latestVersion, standInNode, type NodeTypeInput } from './node-types';
 import type { HarnessNode } from './run-node';
 import { StaticDataStore } from './static-data';
 import {
@@ -254,14 +254,7 @@ export async function startWebhookTrigger(options: StartWebhookTriggerOptions): 
 		typeVersion,
 		parameters: deepCopy(options.node.parameters ?? {}),
 	};
-	const downstream: INode = {
-		id: randomUUID(),
-		name: DOWNSTREAM_NODE_NAME,
-		type: DOWNSTREAM_NODE_TYPE,
-		typeVersion: 1,
-		position: [220, 0],
-		parameters: {},
-	};
+	const downstream = standInNode(DOWNSTREAM_NODE_NAME, DOWNSTREAM_NODE_TYPE, 220);
 	const workflowData: IWorkflowBase = {
 		id: WORKFLOW_ID,
 		name: 'Harness webhook workflow',

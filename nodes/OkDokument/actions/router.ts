@@ -3,6 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { DEFAULT_CONCURRENCY, mapConcurrently } from '../helpers/concurrency';
 import { toNodeError } from '../helpers/errors';
+import { runsAsTool, withDetailsInMessage } from '../helpers/tool';
 import * as account from './account/Account.resource';
 import * as document from './document/Document.resource';
 import * as signatureRequest from './signatureRequest/SignatureRequest.resource';
@@ -63,6 +64,6 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		},
 		() => stop !== undefined,
 	);
-	if (stop) throw stop.error;
+	if (stop) throw runsAsTool(this) ? withDetailsInMessage(stop.error) : stop.error;
 	return [results.flatMap((itemResults) => itemResults ?? [])];
 }

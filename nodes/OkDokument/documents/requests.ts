@@ -11,7 +11,7 @@ import { okDokumentApiRequest, okDokumentApiRequestList, okDokumentDownload } fr
  * first, Send and Wait and the trigger confirm callbacks and download the signed PDF with them.
  */
 
-const PDF_MIME_TYPE = 'application/pdf';
+export const PDF_MIME_TYPE = 'application/pdf';
 
 /** The path of one document under /JSON, with the ID encoded as one path segment. */
 function documentPath(prefix: string, documentId: string): string {
@@ -185,17 +185,16 @@ export interface DownloadedPdf {
 }
 
 /**
- * GET /JSON/document/{documentId} (docs 3.4): the signed PDF once signed, else the uploaded one,
- * as n8n binary data named `name.fileName`, or after what OKdokument sends (else `name.knownAs`,
- * the document's name in its metadata, else its ID).
+ * GET /JSON/document/{documentId} (docs 3.4): the signed PDF once signed, else the uploaded one, named
+ * `name.fileName`, or after what OKdokument sends (else `name.knownAs`, the document's name in its
+ * metadata, else its ID).
  */
-export async function downloadPdf(
-	// The editor's lists never download: their context cannot store binary data.
-	this: Exclude<OkDokumentContext, ILoadOptionsFunctions>,
+export async function fetchPdf(
+	this: OkDokumentContext,
 	documentId: string,
 	itemIndex: number,
 	name: { fileName?: string; knownAs?: string } = {},
-): Promise<DownloadedPdf> {
+): Promise<{ data: Buffer; fileName: string }> {
 	const file = await okDokumentDownload.call(
 		this,
 		{
@@ -206,8 +205,19 @@ export async function downloadPdf(
 		itemIndex,
 	);
 	refuseNonDocument(this.getNode(), file, itemIndex);
-	const fileName = name.fileName || pdfFileName(file.fileName ?? name.knownAs, documentId);
+	return { data: file.data, fileName: name.fileName || pdfFileName(file.fileName ?? name.knownAs, documentId) };
+}
+
+/** The same PDF as n8n binary data. */
+export async function downloadPdf(
+	// The editor's lists never download: their context cannot store binary data.
+	this: Exclude<OkDokumentContext, ILoadOptionsFunctions>,
+	documentId: string,
+	itemIndex: number,
+	name: { fileName?: string; knownAs?: string } = {},
+): Promise<DownloadedPdf> {
+	const { data, fileName } = await fetchPdf.call(this, documentId, itemIndex, name);
 	// The docs give the answer's type as application/json; the body is a PDF either way.
-	const binary = await this.helpers.prepareBinaryData(file.data, fileName, PDF_MIME_TYPE);
-	return { binary, fileName, fileSize: file.data.length, mimeType: PDF_MIME_TYPE };
+	const binary = await this.helpers.prepareBinaryData(data, fileName, PDF_MIME_TYPE);
+	return { binary, fileName, fileSize: data.length, mimeType: PDF_MIME_TYPE };
 }

@@ -28,7 +28,11 @@ const CREDENTIALS = {
 	wrongKey: { id: 'e2eCredWrongKey', name: 'OKdokument e2e, wrong key', type: CREDENTIAL_TYPE },
 	// The credential the examples reference (the one `npm run dev` imports).
 	examples: { id: 'okdSandbox', name: 'OKdokument sandbox', type: CREDENTIAL_TYPE },
+	// The token an MCP client must send to examples/mcp-server.json's MCP Server Trigger (Bearer Auth).
+	mcpClientToken: { id: 'mcpExampleToken', name: 'MCP client token (example)', type: 'httpBearerAuth' },
 };
+/** The token of CREDENTIALS.mcpClientToken (not OKdokument's: the client's key to the MCP server). */
+const MCP_CLIENT_TOKEN = 'e2e-mcp-client-5f1d9c3b7a2e4f60';
 
 /** The marker the sandbox's signer appends to a signed PDF (sandbox/signer.js). */
 const SIGNED_MARKER = '% Signed in the OKdokument sandbox';
@@ -71,6 +75,7 @@ module.exports = {
 	KNOWN_ID,
 	KNOWN_ID_2,
 	CREDENTIALS,
+	MCP_CLIENT_TOKEN,
 	SIGNED_MARKER,
 	EXECUTION_TIMEOUT_MS,
 	readJson,

@@ -13,7 +13,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const lib = require('../../../scripts/lib/n8n');
-const { API_KEY, WRONG_KEY, CREDENTIALS, WORKFLOWS_DIR, EXAMPLES_DIR, readJson } = require('./fixtures');
+const { API_KEY, WRONG_KEY, CREDENTIALS, MCP_CLIENT_TOKEN, WORKFLOWS_DIR, EXAMPLES_DIR, readJson } = require('./fixtures');
 
 /** @param {string} dir */
 function jsonFiles(dir) {
@@ -50,13 +50,14 @@ function setupChecks(tarball) {
 			},
 		},
 		{
-			name: `import 3 credentials and ${testFiles.length + exampleFiles.length} workflows (${testFiles.length} test workflows, ${exampleFiles.length} examples)`,
+			name: `import 4 credentials and ${testFiles.length + exampleFiles.length} workflows (${testFiles.length} test workflows, ${exampleFiles.length} examples)`,
 			run: async (ctx) => {
 				const data = { environment: 'custom', baseUrl: ctx.sandbox.url };
 				const creds = await lib.importCredentials(ctx.instance, [
 					{ ...CREDENTIALS.good, data: { ...data, apiKey: API_KEY } },
 					{ ...CREDENTIALS.wrongKey, data: { ...data, apiKey: WRONG_KEY } },
 					{ ...CREDENTIALS.examples, data: { ...data, apiKey: API_KEY } },
+					{ ...CREDENTIALS.mcpClientToken, data: { token: MCP_CLIENT_TOKEN } },
 				]);
 				ctx.capture(creds.stdout, creds.stderr);
 				assert.ok(testFiles.length > 0 && exampleFiles.length > 0, `no workflows found in ${WORKFLOWS_DIR} or ${EXAMPLES_DIR}`);

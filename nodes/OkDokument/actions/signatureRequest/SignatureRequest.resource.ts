@@ -1,5 +1,6 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
+import { operationProperties } from '../../helpers/tool';
 import * as create from './create.operation';
 import * as deleteRequest from './delete.operation';
 import * as sendAndWait from './sendAndWait.operation';
@@ -51,25 +52,15 @@ const operationOptions: INodePropertyOptions[] = [
 	},
 ];
 
-/** The same list, for an AI agent's tool: an agent cannot wait days for a signer, so the waiting operations are left out. */
-const toolOperationOptions = operationOptions.filter((option) => !(String(option.value) in WAITING_OPERATIONS));
-
-function operationProperty(options: INodePropertyOptions[], asTool: boolean): INodeProperties {
-	return {
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['signatureRequest'], '@tool': [asTool] } },
-		options,
+export const description: INodeProperties[] = [
+	...operationProperties({
+		resource: 'signatureRequest',
+		options: operationOptions,
 		// Workflows saved before Create existed store no operation: the default must stay Update.
 		default: 'update',
-	};
-}
-
-export const description: INodeProperties[] = [
-	operationProperty(operationOptions, false),
-	operationProperty(toolOperationOptions, true),
+		// An AI agent's tool call cannot wait hours or days for a signer.
+		notForTools: Object.keys(WAITING_OPERATIONS),
+	}),
 	...create.description,
 	...deleteRequest.description,
 	...sendAndWait.description,

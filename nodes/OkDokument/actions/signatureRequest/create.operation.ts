@@ -15,6 +15,7 @@ export const description = updateDisplayOptions(
 	displayOptions,
 	signingProperties({
 		sendInfoUrl: true,
+		offeredToTools: true,
 		signatureRequestIdDescription:
 			'Your own ID for this signature request, for example a UUID; OKdokument generates one when empty. Each signing round needs a new ID.',
 	}),

@@ -23,6 +23,7 @@ const properties: INodeProperties[] = [
 	...signingProperties({
 		sendInfoUrl: false,
 		signerByEmail: true,
+		offeredToTools: false,
 		signatureRequestIdDescription:
 			'Your own ID for this signature request, for example a UUID; the node chooses a UUID when empty. Each signing round needs a new ID.',
 	}),

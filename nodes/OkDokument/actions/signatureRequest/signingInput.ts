@@ -4,6 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { binaryPropertyField, readDocumentFile } from '../../helpers/binary';
 import type { FieldRef } from '../../helpers/validation';
 import { invalidField, validateId, validateOptionalHttpUrl } from '../../helpers/validation';
+import { onlyWhere, runsAsTool } from '../../helpers/tool';
 import { documentIdField, readDocumentId } from '../document/fields';
 import type { DocumentUpload } from '../../documents/requests';
 import type { AllowedFieldsEncoding } from './acroFields';
@@ -47,6 +48,8 @@ export interface SigningPropertiesOptions {
 	signerByEmail?: boolean;
 	/** Description of the Signature Request ID field. */
 	signatureRequestIdDescription: string;
+	/** Whether AI agents' tools offer the operation (Create): there it takes an existing document only. */
+	offeredToTools: boolean;
 }
 
 /** The rules that Send and Wait's own fields stand for: field name → rule name. */
@@ -81,6 +84,48 @@ const CALLBACK_RULES = {
 	names: ['sendinfo', 'sendinfo.user'],
 	why: 'Send and Wait for Signature sets where OKdokument calls back (this execution’s resume URL); a sendInfo rule would send the callback elsewhere and the workflow would never go on. Remove it from Custom Rules.',
 };
+
+const newDocumentOption = {
+	name: 'New Document',
+	value: 'newDocument',
+	description: 'Upload a file from the input item and send it for signing',
+};
+
+const existingDocumentOption = {
+	name: 'Existing Document',
+	value: 'existingDocument',
+	description: 'Send a document that is already in OKdokument for another signing round (e.g. the next signer)',
+};
+
+const sourceField: INodeProperties = {
+	displayName: 'Source',
+	name: 'source',
+	type: 'options',
+	noDataExpression: true,
+	options: [newDocumentOption, existingDocumentOption],
+	default: 'newDocument',
+};
+
+const fileField = binaryPropertyField({
+	displayOptions: { show: { source: ['newDocument'] } },
+	hint: 'The name of the input binary field that holds the PDF (or .doc, .docx, .xls, .xlsx) to sign, at most 10 MB',
+});
+
+/**
+ * In a tool, only an existing document: a model cannot hand over a file. The tool's Source is `source`
+ * too, so a saved workflow reads the same value in either.
+ */
+const toolSourceFields: INodeProperties[] = [
+	onlyWhere(false, sourceField),
+	onlyWhere(true, {
+		...sourceField,
+		options: [existingDocumentOption],
+		default: 'existingDocument',
+		description:
+			'As a tool, the node sends a document that is already in OKdokument: a model cannot hand over a file. Upload it in a workflow first (Document → Upload).',
+	}),
+	onlyWhere(false, fileField),
+];
 
 export function signingProperties(options: SigningPropertiesOptions): INodeProperties[] {
 	const additionalFields: INodeProperties[] = [
@@ -148,30 +193,7 @@ export function signingProperties(options: SigningPropertiesOptions): INodePrope
 		rulesEncodingOption,
 	];
 	return [
-		{
-			displayName: 'Source',
-			name: 'source',
-			type: 'options',
-			noDataExpression: true,
-			options: [
-				{
-					name: 'New Document',
-					value: 'newDocument',
-					description: 'Upload a file from the input item and send it for signing',
-				},
-				{
-					name: 'Existing Document',
-					value: 'existingDocument',
-					description:
-						'Send a document that is already in OKdokument for another signing round (e.g. the next signer)',
-				},
-			],
-			default: 'newDocument',
-		},
-		binaryPropertyField({
-			displayOptions: { show: { source: ['newDocument'] } },
-			hint: 'The name of the input binary field that holds the PDF (or .doc, .docx, .xls, .xlsx) to sign, at most 10 MB',
-		}),
+		...(options.offeredToTools ? toolSourceFields : [sourceField, fileField]),
 		{ ...documentIdField, displayOptions: { show: { source: ['existingDocument'] } } },
 		...(options.signerByEmail ? signerProperties : []),
 		{
@@ -238,6 +260,17 @@ async function readDocumentSource(
 	const source = this.getNodeParameter('source', itemIndex) as string;
 	if (source === 'existingDocument') {
 		return { documentId: readDocumentId(this, itemIndex) };
+	}
+	if (source === 'newDocument' && runsAsTool(this)) {
+		throw new NodeOperationError(
+			this.getNode(),
+			`Source "New Document" needs a file from the input, which a tool of an AI agent does not get (item index ${itemIndex})`,
+			{
+				itemIndex,
+				description:
+					'Choose Source: Existing Document and let the model give the Document ID, or upload the file in a workflow first (Document → Upload).',
+			},
+		);
 	}
 	if (source !== 'newDocument') {
 		throw new NodeOperationError(this.getNode(), `Unknown source "${source}" (item index ${itemIndex})`, {

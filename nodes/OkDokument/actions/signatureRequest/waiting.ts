@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeOperationError } from 'n8n-workflow';
 
 import { attachSignedPdf } from '../../callbacks/confirmation';
+import { runsAsTool } from '../../helpers/tool';
 import type { Outcome, WaitingFor } from './waitingOutcome';
 import { outcomeJson } from './waitingOutcome';
 
@@ -27,11 +28,11 @@ function operationName(context: IExecuteFunctions): string {
  */
 export function refuseWhatCannotWait(context: IExecuteFunctions, itemIndex: number): void {
 	const name = operationName(context);
-	if (/Tool$/.test(context.getNode().type)) {
+	if (runsAsTool(context)) {
 		throw new NodeOperationError(context.getNode(), `${name} cannot run as a tool of an AI agent (item index ${itemIndex})`, {
 			itemIndex,
 			description:
-				'An agent’s tool call cannot wait hours or days for a signer. Use Signature Request → Create as the tool, or this operation in a workflow.',
+				`An agent’s tool call cannot wait hours or days for a signer. Use Signature Request → Create as the tool, or ${name} in a workflow.`,
 		});
 	}
 	const count = context.getInputData().length;
