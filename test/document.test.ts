@@ -51,6 +51,8 @@ describe('Document → Upload', () => {
 		const [json] = jsonOf(result);
 		expect(json).toEqual({
 			documentId: expect.stringMatching(/^doc_/),
+			fileName: 'contract.pdf',
+			// 0.2.0's name for it, kept for one release.
 			filename: 'contract.pdf',
 			state: 'tosign',
 			message: 'msg.document.uploaded',
@@ -70,7 +72,7 @@ describe('Document → Upload', () => {
 
 		expect(result.error).toBeUndefined();
 		expect(sandbox.requests[0].body).toEqual({ filename: 'offer.docx', state: 'tags', file: { content: PDF.toString('base64') } });
-		expect(jsonOf(result)[0]).toMatchObject({ filename: 'offer.docx', state: 'tags' });
+		expect(jsonOf(result)[0]).toMatchObject({ fileName: 'offer.docx', filename: 'offer.docx', state: 'tags' });
 	});
 
 	it('leaves filename out when neither the binary nor the File Name has one', async () => {
@@ -153,7 +155,7 @@ describe('Document → Upload', () => {
 
 		expect(result.error).toMatchObject({
 			name: 'NodeOperationError',
-			message: 'State must be one of tosign, tags, tostamp, not "signed" (item index 0)',
+			message: 'Document State is not one of tosign, tags, tostamp: "signed" (item index 0)',
 		});
 		expectNothingSent();
 	});
@@ -168,7 +170,7 @@ describe('Document → Upload', () => {
 
 		expect(result.error).toBeUndefined();
 		expect(jsonOf(result)).toEqual([
-			{ documentId, filename: 'contract.pdf', state: 'tosign', message: (answer as IDataObject).message ?? null },
+			{ documentId, fileName: 'contract.pdf', filename: 'contract.pdf', state: 'tosign', message: (answer as IDataObject).message ?? null },
 		]);
 	});
 

@@ -119,6 +119,7 @@ describe('Send and Wait for Signature: sending', () => {
 				url: `${sandbox.url}/openDocument/${signatureRequestId}`,
 				documentId,
 				message: 'msg.signature.request.id.created',
+				waitUntil: execution.waitTill!.toISOString(),
 				waitingUntil: execution.waitTill!.toISOString(),
 			},
 		]);
@@ -571,6 +572,7 @@ describe('Send and Wait for Signature: when the wait runs out', () => {
 					documentId,
 					url: `${sandbox.url}/openDocument/${signatureRequestId}`,
 					confirmed: false,
+					waitUntil: expect.stringMatching(/^\d{4}-/),
 					waitedUntil: expect.stringMatching(/^\d{4}-/),
 					message:
 						'No confirmed signature or cancellation arrived before the wait limit. Check the document with Document → Get (its state), or withdraw the request with Signature Request → Delete.',

@@ -392,7 +392,7 @@ describe('OKdokument Trigger: Confirm With OKdokument off', () => {
 	});
 });
 
-describe('OKdokument Trigger: Download Signed Document', () => {
+describe('OKdokument Trigger: Download Signed PDF', () => {
 	it('puts the signed PDF (the sandbox’s signed bytes) into the chosen binary field', async () => {
 		const trigger = await startTrigger({ download: true, binaryPropertyName: 'signedPdf' });
 		const { signatureRequestId, documentId } = await createRequest(trigger.productionUrl);

@@ -75,6 +75,7 @@ describe('Wait for Signature: an existing request', () => {
 			state: 'waiting',
 			...ids,
 			url: ids.url,
+			waitUntil: expect.any(String),
 			waitingUntil: expect.any(String),
 		});
 	});
@@ -163,7 +164,7 @@ describe('Wait for Signature: an existing request', () => {
 		await execution.timeOut();
 
 		expect(outputOf(execution)).toEqual([
-			expect.objectContaining({ state: 'timedOut', ...ids, url: ids.url, confirmed: false, waitedUntil: expect.any(String) }),
+			expect.objectContaining({ state: 'timedOut', ...ids, url: ids.url, confirmed: false, waitUntil: expect.any(String) }),
 		]);
 	});
 });

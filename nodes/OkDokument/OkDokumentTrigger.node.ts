@@ -9,14 +9,14 @@ import type {
 	IWebhookFunctions,
 	IWebhookResponseData,
 } from 'n8n-workflow';
-import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
 
 import type { SigningCallback } from './callbacks/callback';
 import { DELIVERY_FAILED, readCallback } from './callbacks/callback';
-import { attachSignedPdf } from './callbacks/confirmation';
+import { attachSignedPdf, readSignedPdfField } from './callbacks/signedPdf';
 import { signingEventId } from './callbacks/eventId';
 import { checkForMissedEvents, isCheckDue, readCatchUpSettings } from './trigger/catchUp';
-import { readTriggerEvents, triggerProperties } from './trigger/description';
+import { readTriggerEvents, TRIGGER_SIGNED_PDF, triggerProperties } from './trigger/description';
 import { openMemory } from './trigger/memory';
 import { rememberCallback, repeatBeforeConfirming, repeatOnceConfirmed } from './trigger/repeats';
 import type { Verdict } from './trigger/verdict';
@@ -75,18 +75,10 @@ function reportFailedCheck(context: IPollFunctions, error: unknown): void {
 	context.__emitError(failure);
 }
 
-/** Download Signed Document's output field, or undefined when off (it needs Confirm With OKdokument). */
+/** The signed PDF's output field, or undefined when it is not wanted. */
 function readDownloadField(context: IWebhookFunctions | IExecuteFunctions): string | undefined {
-	const parameter = (name: string, fallback: unknown) =>
-		'getInputData' in context ? context.getNodeParameter(name, 0, fallback) : context.getNodeParameter(name, fallback);
-	if (parameter('confirm', true) !== true || parameter('download', false) !== true) return undefined;
-	const field = String(parameter('binaryPropertyName', 'data')).trim();
-	if (field === '') {
-		throw new NodeOperationError(context.getNode(), 'Put Output File in Field is empty', {
-			description: 'Enter the name of the output binary field for the signed PDF, for example data.',
-		});
-	}
-	return field;
+	const confirm = 'getInputData' in context ? context.getNodeParameter('confirm', 0, true) : context.getNodeParameter('confirm', true);
+	return confirm === true ? readSignedPdfField(context, TRIGGER_SIGNED_PDF) : undefined;
 }
 
 export class OkDokumentTrigger implements INodeType {

@@ -2,7 +2,16 @@ import type { IPollFunctions, IWebhookFunctions, INodeProperties } from 'n8n-wor
 
 import type { EventState } from '../callbacks/callback';
 import { DELIVERY_FAILED, SIGNING_OUTCOMES } from '../callbacks/callback';
-import { binaryPropertyField } from '../helpers/binary';
+import type { SignedPdfParameters } from '../callbacks/signedPdf';
+import { signedPdfProperties } from '../callbacks/signedPdf';
+
+/** Download Signed PDF and its field, under the names the trigger gave them (it needs Confirm With OKdokument). */
+export const TRIGGER_SIGNED_PDF: SignedPdfParameters = {
+	toggle: 'download',
+	field: 'binaryPropertyName',
+	downloadByDefault: false,
+	show: { confirm: [true] },
+};
 
 const TRIGGER_EVENTS: readonly EventState[] = [...SIGNING_OUTCOMES, DELIVERY_FAILED];
 
@@ -55,19 +64,7 @@ export const triggerProperties: INodeProperties[] = [
 			'Whether to check the document’s state with OKdokument (Document → Get) before starting the workflow. OKdokument’s callback carries no signature, so without this anyone who learns the URL can start the workflow with any state.',
 		hint: 'Callbacks that OKdokument does not confirm (an unknown document, or a state the document is not in) are ignored and logged as warnings',
 	},
-	{
-		displayName: 'Download Signed Document',
-		name: 'download',
-		type: 'boolean',
-		default: false,
-		displayOptions: { show: { confirm: [true] } },
-		description: 'Whether to add the signed PDF to the item as binary data (signed documents only)',
-	},
-	binaryPropertyField({
-		displayName: 'Put Output File in Field',
-		hint: 'The name of the output binary field to put the signed PDF in',
-		displayOptions: { show: { confirm: [true], download: [true] } },
-	}),
+	...signedPdfProperties(TRIGGER_SIGNED_PDF),
 	{
 		displayName: 'Catch Missed Events',
 		name: 'catchUp',

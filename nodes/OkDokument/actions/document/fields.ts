@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { DOCUMENT_URL_PATTERN, documentIdInUrl } from '../../callbacks/callback';
 import type { FieldRef } from '../../helpers/validation';
@@ -91,4 +91,41 @@ export function readDocumentId(context: IExecuteFunctions, itemIndex: number): s
 		context.getNodeParameter('documentId', itemIndex, undefined, WITHOUT_SCHEMA_CHECK),
 		fieldOf(context, itemIndex, 'Document ID'),
 	);
+}
+
+/**
+ * How OKdokument prepares an uploaded file (docs 3.11, `state`), the same in Upload and in
+ * Create's New Document: the values are OKdokument's.
+ */
+export const DOCUMENT_STATE_OPTIONS: INodePropertyOptions[] = [
+	{
+		name: 'Add Digital Stamp',
+		value: 'tostamp',
+		description: 'Insert OKdokument’s digital stamp before the document is ready',
+	},
+	{
+		name: 'Find Tags',
+		value: 'tags',
+		description: 'Turn text tags such as _SC1_ (required) or _SO1_ (optional) into signature fields first',
+	},
+	{ name: 'Ready to Sign', value: 'tosign', description: 'Ready to be signed as it is' },
+];
+
+/** The same values, in the docs' order. */
+export const DOCUMENT_STATES = ['tosign', 'tags', 'tostamp'];
+
+export const DOCUMENT_STATE_DESCRIPTION = 'How OKdokument prepares the uploaded file before it can be signed';
+
+/** The Document State of an upload: one of OKdokument's values (an expression could give anything else). */
+export function readDocumentState(value: unknown, field: FieldRef): string {
+	if (value === undefined || value === null || value === '') return 'tosign';
+	const state = typeof value === 'string' ? value.trim() : value;
+	if (typeof state !== 'string' || !DOCUMENT_STATES.includes(state)) {
+		throw invalidField(
+			field,
+			`is not one of ${DOCUMENT_STATES.join(', ')}: "${shortened(String(value))}"`,
+			'Choose Ready to Sign, Find Tags or Add Digital Stamp.',
+		);
+	}
+	return state;
 }

@@ -1,11 +1,11 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import { binaryPropertyField, readDocumentFile } from '../../helpers/binary';
 import { answerMessage } from '../../helpers/answers';
 import { uploadDocument } from '../../documents/requests';
-
-const UPLOAD_STATES = ['tosign', 'tags', 'tostamp'];
+import { fieldOf } from '../../helpers/validation';
+import { DOCUMENT_STATE_DESCRIPTION, DOCUMENT_STATE_OPTIONS, readDocumentState } from './fields';
 
 const properties: INodeProperties[] = [
 	binaryPropertyField({
@@ -22,29 +22,12 @@ const properties: INodeProperties[] = [
 		hint: 'Word and Excel files are converted to PDF only when the name ends in .doc, .docx, .xls or .xlsx',
 	},
 	{
-		displayName: 'State',
+		displayName: 'Document State',
 		name: 'state',
 		type: 'options',
-		options: [
-			{
-				name: 'To Sign',
-				value: 'tosign',
-				description: 'Ready to be signed as it is',
-			},
-			{
-				name: 'Tags',
-				value: 'tags',
-				description:
-					'OKdokument first turns text tags such as _SC1_ (required) or _SO1_ (optional) into signature fields',
-			},
-			{
-				name: 'To Stamp',
-				value: 'tostamp',
-				description: 'OKdokument first adds its digital stamp',
-			},
-		],
+		options: DOCUMENT_STATE_OPTIONS,
 		default: 'tosign',
-		description: 'What OKdokument does with the document before it can be signed',
+		description: DOCUMENT_STATE_DESCRIPTION,
 	},
 ];
 
@@ -57,25 +40,13 @@ const displayOptions = {
 
 export const description = updateDisplayOptions(displayOptions, properties);
 
-function readState(context: IExecuteFunctions, itemIndex: number): string {
-	const state = String(context.getNodeParameter('state', itemIndex, 'tosign')).trim();
-	if (!UPLOAD_STATES.includes(state)) {
-		throw new NodeOperationError(
-			context.getNode(),
-			`State must be one of ${UPLOAD_STATES.join(', ')}, not "${state}" (item index ${itemIndex})`,
-			{ itemIndex, description: 'Choose To Sign, Tags or To Stamp.' },
-		);
-	}
-	return state;
-}
-
 /** POST /JSON/document (docs 3.11): stores a file without creating a signature request. */
 export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
 	const binaryPropertyName = String(this.getNodeParameter('binaryPropertyName', itemIndex)).trim();
-	const state = readState(this, itemIndex);
+	const state = readDocumentState(this.getNodeParameter('state', itemIndex, 'tosign'), fieldOf(this, itemIndex, 'Document State'));
 	const file = await readDocumentFile.call(this, itemIndex, binaryPropertyName);
 	const fileNameOverride = String(this.getNodeParameter('fileName', itemIndex, '')).trim();
 	const filename = fileNameOverride || file.fileName?.trim() || undefined;
@@ -87,7 +58,8 @@ export async function execute(
 	);
 	return [
 		{
-			json: { documentId, filename: filename ?? null, state, message: answerMessage(answer) },
+			// `filename` is the 0.2.0 name of `fileName`, kept for one release.
+			json: { documentId, fileName: filename ?? null, filename: filename ?? null, state, message: answerMessage(answer) },
 		},
 	];
 }

@@ -103,6 +103,7 @@ export const fieldConfigOption: INodeProperties = {
 					name: 'value',
 					type: 'string',
 					default: '',
+					placeholder: 'e.g. Jana Nováková',
 				},
 				{
 					displayName: 'Read Only',

@@ -8,12 +8,13 @@ import type {
 
 import type { SigningCallback } from '../../callbacks/callback';
 import { readCallback, readId } from '../../callbacks/callback';
-import { attachSignedPdf, readDocumentForCallback } from '../../callbacks/confirmation';
+import { readDocumentForCallback } from '../../callbacks/confirmation';
+import { attachSignedPdf, readSignedPdfField } from '../../callbacks/signedPdf';
 import { toNodeError } from '../../helpers/errors';
 import { BoundedMap } from '../../helpers/boundedMap';
 import { WAITING_OPERATIONS } from './waiting';
 import type { Outcome, WaitingFor } from './waitingOutcome';
-import { judgeWithDocument, outcomeJson, readDownloadField, refuseBeforeAsking } from './waitingOutcome';
+import { judgeWithDocument, outcomeJson, refuseBeforeAsking, SIGNED_PDF } from './waitingOutcome';
 
 /**
  * The resume URL that Send and Wait for Signature and Wait for Signature give OKdokument as
@@ -114,7 +115,7 @@ export async function resumeWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 		this.logger.warn(`${logName(this)} ignored a call to its resume URL: it names another signature request or document than the one it waits for`, logFields(this, undefined));
 		return { webhookResponse: STILL_WAITING };
 	}
-	const pdfField = readDownloadField(this);
+	const pdfField = readSignedPdfField(this, SIGNED_PDF);
 	const callback = readCallback(this.getBodyData());
 	if (resumed.has(key)) return { webhookResponse: RESUMED };
 

@@ -80,6 +80,7 @@ export const rulesCollection: INodeProperties = {
 			type: 'string',
 			typeOptions: { rows: 3 },
 			default: '',
+			placeholder: 'e.g. Please sign the contract we discussed.',
 			description: 'Extra text in the e-mail that invites the signer',
 		},
 		{
@@ -170,6 +171,7 @@ export const rulesCollection: INodeProperties = {
 			name: 'nameFrom',
 			type: 'string',
 			default: '',
+			placeholder: 'e.g. Example Ltd.',
 			description: 'Sender name shown in the e-mails',
 		},
 		{

@@ -3,11 +3,12 @@ import { randomUUID } from 'crypto';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { readSignedPdfField, signedPdfProperties } from '../../callbacks/signedPdf';
 import { refuseUnreachableResumeUrl, resumeUrlFor } from './resumeUrl';
 import { sendSignatureRequest } from './send';
 import { readSigningInput, signingProperties } from './signingInput';
 import { refuseWhatCannotWait, waitForOutcome } from './waiting';
-import { readDownloadField, signedPdfProperties } from './waitingOutcome';
+import { SIGNED_PDF } from './waitingOutcome';
 import { DEFAULT_EXPIRATION_MS } from './expiration';
 import type { LinkLifetime } from './waitLimit';
 import { readWaitTill, waitLimitProperties } from './waitLimit';
@@ -30,7 +31,7 @@ const properties: INodeProperties[] = [
 	...waitLimitProperties(
 		'Wait as long as the signer can sign: 24 hours, or until the Expiration you set (plus one hour)',
 	),
-	...signedPdfProperties,
+	...signedPdfProperties(SIGNED_PDF),
 ];
 
 const displayOptions = {
@@ -67,7 +68,7 @@ export async function execute(
 	refuseWhatCannotWait(this, itemIndex);
 	const input = await readSigningInput.call(this, itemIndex, { sendInfoUrl: false, signerByEmail: true });
 	const waitTill = readWaitTill(this, itemIndex, linkLifetime(input.expirationTime));
-	readDownloadField(this, itemIndex);
+	readSignedPdfField(this, SIGNED_PDF, itemIndex);
 	const signatureRequestId = input.signatureRequestId ?? randomUUID();
 	await refuseUnreachableResumeUrl(this, resumeUrlFor(this, { signatureRequestId, documentId: '' }, itemIndex), itemIndex);
 

@@ -5,7 +5,13 @@ import { binaryPropertyField, readDocumentFile } from '../../helpers/binary';
 import type { FieldRef } from '../../helpers/validation';
 import { invalidField, validateId, validateOptionalHttpUrl } from '../../helpers/validation';
 import { onlyWhere, runsAsTool } from '../../helpers/tool';
-import { documentIdField, readDocumentId } from '../document/fields';
+import {
+	DOCUMENT_STATE_DESCRIPTION,
+	DOCUMENT_STATE_OPTIONS,
+	documentIdField,
+	readDocumentId,
+	readDocumentState,
+} from '../document/fields';
 import type { DocumentUpload } from '../../documents/requests';
 import type { AllowedFieldsEncoding } from './acroFields';
 import {
@@ -32,7 +38,6 @@ import { NODE_BODY_KEYS } from './send';
  * the request's settings, under the same parameter names, read and checked by the same code.
  */
 
-const DOCUMENT_STATES = ['tosign', 'tags', 'tostamp'];
 const FIELDS_BEFORE_SIGNING = ['flatten', 'readOnly', 'keep'];
 
 const newDocumentOnly = { show: { '/source': ['newDocument'] } };
@@ -137,21 +142,9 @@ export function signingProperties(options: SigningPropertiesOptions): INodePrope
 			name: 'documentState',
 			type: 'options',
 			displayOptions: newDocumentOnly,
-			options: [
-				{
-					name: 'Add Digital Stamp',
-					value: 'tostamp',
-					description: 'Insert a digital stamp before the document is ready',
-				},
-				{
-					name: 'Find Tags',
-					value: 'tags',
-					description: 'Turn text tags such as _SC1_ or _SO1_ into signature fields first',
-				},
-				{ name: 'Ready to Sign', value: 'tosign' },
-			],
+			options: DOCUMENT_STATE_OPTIONS,
 			default: 'tosign',
-			description: 'How OKdokument prepares the uploaded file',
+			description: DOCUMENT_STATE_DESCRIPTION,
 		},
 		{
 			displayName: 'Expiration',
@@ -278,7 +271,7 @@ async function readDocumentSource(
 			description: 'Choose New Document or Existing Document.',
 		});
 	}
-	const state = readChoice(options.documentState, DOCUMENT_STATES, fieldFor('Document State')) ?? 'tosign';
+	const state = readDocumentState(options.documentState, fieldFor('Document State'));
 	const chosenName = typeof options.fileName === 'string' ? options.fileName.trim() : '';
 	const binaryPropertyName = String(this.getNodeParameter('binaryPropertyName', itemIndex)).trim();
 	const file = await readDocumentFile.call(this, itemIndex, binaryPropertyName);

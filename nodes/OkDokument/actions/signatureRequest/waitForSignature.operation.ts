@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { readSignedPdfField, signedPdfProperties } from '../../callbacks/signedPdf';
 import { getDocumentMetadata } from '../../documents/requests';
 import { toNodeError } from '../../helpers/errors';
 import { okDokumentBaseUrl } from '../../transport';
@@ -12,7 +13,7 @@ import { refuseUnreachableResumeUrl, resumeUrlFor } from './resumeUrl';
 import { continueWithOutcome, refuseWhatCannotWait, waitForOutcome } from './waiting';
 import type { LinkLifetime } from './waitLimit';
 import { readWaitTill, waitLimitProperties } from './waitLimit';
-import { finishedOutcome, readDownloadField, signedPdfProperties } from './waitingOutcome';
+import { finishedOutcome, SIGNED_PDF } from './waitingOutcome';
 
 const properties: INodeProperties[] = [
 	{
@@ -33,7 +34,7 @@ const properties: INodeProperties[] = [
 	...waitLimitProperties(
 		'Wait as long as the request may still be signed: OKdokument’s links live at most 10 days (plus one hour)',
 	),
-	...signedPdfProperties,
+	...signedPdfProperties(SIGNED_PDF),
 ];
 
 const displayOptions = {
@@ -71,7 +72,7 @@ export async function execute(
 		documentId: readDocumentId(this, itemIndex),
 	};
 	const waitTill = readWaitTill(this, itemIndex, linkLifetime());
-	const pdfField = readDownloadField(this, itemIndex);
+	const pdfField = readSignedPdfField(this, SIGNED_PDF, itemIndex);
 	const resumeUrl = resumeUrlFor(this, waitingFor, itemIndex);
 	await refuseUnreachableResumeUrl(this, resumeUrl, itemIndex);
 

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { attachSignedPdf } from '../../callbacks/confirmation';
+import { attachSignedPdf } from '../../callbacks/signedPdf';
 import { runsAsTool } from '../../helpers/tool';
 import type { Outcome, WaitingFor } from './waitingOutcome';
 import { outcomeJson } from './waitingOutcome';
@@ -61,6 +61,8 @@ function timedOutItem(waitingFor: WaitingFor, url: string | null, waitTill: Date
 			...waitingFor,
 			url,
 			confirmed: false,
+			waitUntil: waitTill.toISOString(),
+			// 0.2.0's name for waitUntil here, kept for one release.
 			waitedUntil: waitTill.toISOString(),
 			message:
 				'No confirmed signature or cancellation arrived before the wait limit. Check the document with Document → Get (its state), or withdraw the request with Signature Request → Delete.',
@@ -78,7 +80,9 @@ export async function waitForOutcome(
 ): Promise<INodeExecutionData[]> {
 	context.getExecuteData().data = { main: [[timedOutItem(waitingFor, details.url, waitTill)]] };
 	await context.putExecutionToWait(waitTill);
-	return [{ json: { state: 'waiting', ...waitingFor, ...details, waitingUntil: waitTill.toISOString() } }];
+	const waitUntil = waitTill.toISOString();
+	// waitingUntil: 0.2.0's name for waitUntil here, kept for one release.
+	return [{ json: { state: 'waiting', ...waitingFor, ...details, waitUntil, waitingUntil: waitUntil } }];
 }
 
 /** The round was over before the wait began: the outcome at once, with the signed PDF when wanted. */

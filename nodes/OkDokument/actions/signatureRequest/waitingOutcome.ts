@@ -1,9 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties, IWebhookFunctions } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
 import type { EventState, SigningCallback } from '../../callbacks/callback';
 import { DELIVERY_FAILED, toSigningOutcome } from '../../callbacks/callback';
 import { signingEventId } from '../../callbacks/eventId';
+import type { SignedPdfParameters } from '../../callbacks/signedPdf';
 import { CALLBACK_FAILED_STATE } from '../../documents/requests';
 
 /**
@@ -12,45 +12,12 @@ import { CALLBACK_FAILED_STATE } from '../../documents/requests';
  * gets, whether the outcome came at once, with a callback or not at all.
  */
 
-const DEFAULT_PDF_FIELD = 'data';
-
-export const signedPdfProperties: INodeProperties[] = [
-	{
-		displayName: 'Download Signed PDF',
-		name: 'downloadSignedPdf',
-		type: 'boolean',
-		default: true,
-		description: 'Whether to add the signed PDF to the output item as binary data (signed requests only)',
-	},
-	{
-		displayName: 'Put Signed PDF in Field',
-		name: 'outputBinaryPropertyName',
-		type: 'string',
-		default: DEFAULT_PDF_FIELD,
-		displayOptions: { show: { downloadSignedPdf: [true] } },
-		hint: 'The name of the output binary field for the signed PDF; a canceled request never has one',
-	},
-];
-
-/** The output field for the signed PDF, or undefined when it is not wanted. Checked before anything is sent. */
-export function readDownloadField(
-	context: IExecuteFunctions | IWebhookFunctions,
-	itemIndex = 0,
-): string | undefined {
-	const get = (name: string, fallback: unknown) =>
-		'getInputData' in context
-			? context.getNodeParameter(name, itemIndex, fallback)
-			: context.getNodeParameter(name, fallback);
-	if (get('downloadSignedPdf', true) === false) return undefined;
-	const field = String(get('outputBinaryPropertyName', DEFAULT_PDF_FIELD)).trim();
-	if (field === '') {
-		throw new NodeOperationError(context.getNode(), `Put Signed PDF in Field is empty (item index ${itemIndex})`, {
-			itemIndex,
-			description: 'Enter the name of the output binary field for the signed PDF, for example data, or turn off Download Signed PDF.',
-		});
-	}
-	return field;
-}
+/** Download Signed PDF and its field, under the names these operations gave them. */
+export const SIGNED_PDF: SignedPdfParameters = {
+	toggle: 'downloadSignedPdf',
+	field: 'outputBinaryPropertyName',
+	downloadByDefault: true,
+};
 
 /** The request and document an execution waits for. */
 export interface WaitingFor {
