@@ -55,7 +55,7 @@ describe('Document ID: the field', () => {
 	it('is one resource locator everywhere a document is named: From List, By ID, By URL, in that order', () => {
 		const properties = new OkDokument().description.properties.filter((property) => property.name === 'documentId');
 		const operations = properties.flatMap((property) => property.displayOptions?.show?.operation ?? []);
-		expect(operations.sort()).toEqual(['create', 'delete', 'download', 'get', 'sendAndWait'].sort());
+		expect(operations.sort()).toEqual(['create', 'delete', 'download', 'get', 'sendAndWait', 'waitForSignature'].sort());
 		for (const property of properties) {
 			expect(property).toMatchObject({ type: 'resourceLocator', required: true, default: { mode: 'list', value: '' } });
 			expect(property.modes?.map((mode) => [mode.name, mode.displayName])).toEqual([

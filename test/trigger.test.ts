@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { API_KEY, KNOWN_ID, runUpdate, sandboxCredential, useSandbox } from './support/okdokument';
+import { API_KEY, KNOWN_ID, runUpdate, sandboxCredential, slowDownload, useSandbox } from './support/okdokument';
 import { EVENT_ID, ISO_TIMESTAMP, ORIGINAL_PDF, postCallback, useTriggers } from './support/trigger';
 import { readBinary } from './harness';
 import { OkDokumentTrigger } from '../nodes/OkDokument/OkDokumentTrigger.node';
@@ -438,10 +438,9 @@ describe('OKdokument Trigger: Download Signed Document', () => {
 
 describe('OKdokument Trigger: OKdokument is answered first', () => {
 	it('a download slower than OKdokument waits for its answer: the callback gets 200, the document stays signed, the PDF arrives', async () => {
-		sandbox.setCallbackTimeout(1_000);
 		const trigger = await startTrigger({ download: true });
 		const { signatureRequestId, documentId } = await createRequest(trigger.productionUrl);
-		sandbox.setFault({ type: 'delay', ms: 1_500, path: `/JSON/document/${encodeURIComponent(documentId)}` });
+		slowDownload(sandbox, documentId);
 
 		const signing = await sandbox.sign(signatureRequestId);
 		await trigger.settled();

@@ -2,7 +2,7 @@ import type { INodeParameters } from 'n8n-workflow';
 
 import { readBinary, storeBinary } from './harness';
 import { startWaitingExecution, type WaitingExecution } from './harness/waiting';
-import { API_KEY, sandboxCredential, useSandbox } from './support/okdokument';
+import { API_KEY, sandboxCredential, slowDownload, useSandbox } from './support/okdokument';
 import { postOnce } from './support/trigger';
 import { OkDokumentApi } from '../credentials/OkDokumentApi.credentials';
 import { OkDokument } from '../nodes/OkDokument/OkDokument.node';
@@ -80,9 +80,8 @@ describe.each(Object.keys(OPERATIONS) as Array<keyof typeof OPERATIONS>)('%s: re
 	});
 
 	it('a download slower than OKdokument waits for its answer: the callback still gets 200, the document stays signed, the PDF arrives', async () => {
-		sandbox.setCallbackTimeout(1_000);
 		const { execution, signatureRequestId, documentId } = await OPERATIONS[operation]();
-		sandbox.setFault({ type: 'delay', ms: 1_500, path: `/JSON/document/${encodeURIComponent(documentId)}` });
+		slowDownload(sandbox, documentId);
 
 		const signing = await sandbox.sign(signatureRequestId);
 		await execution.settled();
@@ -101,11 +100,10 @@ describe.each(Object.keys(OPERATIONS) as Array<keyof typeof OPERATIONS>)('%s: re
 
 describe('wait for signature: a 10 MB signed PDF behind a slow download', () => {
 	it('resumes as signed with every byte, and the document is not errorsendinfo', async () => {
-		sandbox.setCallbackTimeout(1_000);
 		const big = Buffer.concat([PDF, Buffer.alloc(10 * 1024 * 1024 - PDF.length - 200, 0x20)]);
 		const ids = await existingRequest(big);
 		const execution = await start('waitForSignature', ids);
-		sandbox.setFault({ type: 'delay', ms: 1_500, path: `/JSON/document/${encodeURIComponent(ids.documentId)}` });
+		slowDownload(sandbox, ids.documentId);
 
 		const signing = await sandbox.sign(ids.signatureRequestId);
 		await execution.settled();

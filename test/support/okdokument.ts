@@ -64,6 +64,19 @@ export function eachDialect(sandbox: Sandbox, name: string, block: (dialect: Dia
 
 export { useOtherHost, type OtherHost } from './other-host';
 
+/**
+ * OKdokument waits this long for the answer to its callback (sandbox.setCallbackTimeout), and the
+ * signed PDF takes longer to download: a node that downloaded before it answered would fail the
+ * callback. The timeout leaves room for the node's check on a busy machine.
+ */
+export const SLOW_DOWNLOAD = { callbackTimeoutMs: 2_500, downloadDelayMs: 3_000 };
+
+/** Makes OKdokument as impatient, and the download of `documentId` as slow, as SLOW_DOWNLOAD says. */
+export function slowDownload(sandbox: Sandbox, documentId: string): void {
+	sandbox.setCallbackTimeout(SLOW_DOWNLOAD.callbackTimeoutMs);
+	sandbox.setFault({ type: 'delay', ms: SLOW_DOWNLOAD.downloadDelayMs, path: `/JSON/document/${encodeURIComponent(documentId)}` });
+}
+
 export function sandboxCredential(
 	sandbox: Sandbox,
 	overrides: ICredentialDataDecryptedObject = {},

@@ -1,4 +1,4 @@
-import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, IWebhookFunctions } from 'n8n-workflow';
 
 import { downloadPdf, findDocumentMetadata } from '../documents/requests';
 import type { OkDokumentContext, RequestLimits } from '../transport';
@@ -27,7 +27,7 @@ export async function readDocumentForCallback(
  * also returned, for the log.
  */
 export async function attachSignedPdf(
-	this: OkDokumentContext,
+	this: IExecuteFunctions | IWebhookFunctions,
 	item: INodeExecutionData,
 	field: string,
 	documentId: string,
