@@ -63,13 +63,14 @@ function openRequest(state, signatureRequestId) {
 }
 
 /**
- * What the signed PDF looks like here: the uploaded bytes with a marker appended after %%EOF,
- * where real signing appends its incremental update. Viewers ignore it; tests can recognise it.
+ * What the signed PDF looks like here: the document's latest bytes (the upload, or the PDF an
+ * earlier round signed) with a marker appended after %%EOF, where real signing appends its
+ * incremental update; each signing round adds one. Viewers ignore it; tests can recognise it.
  * @param {DocumentRecord} document @param {string} signatureRequestId
  */
 function signedPdf(document, signatureRequestId) {
 	const marker = `\n% Signed in the OKdokument sandbox: ${document.filename} (signature request ${signatureRequestId})\n`;
-	return Buffer.concat([document.content, Buffer.from(marker, 'latin1')]);
+	return Buffer.concat([document.signedContent ?? document.content, Buffer.from(marker, 'latin1')]);
 }
 
 /**

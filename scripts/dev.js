@@ -19,9 +19,13 @@
  * It activates examples/trigger-on-signed.json (n8n 2.x: publishes it) and creates the signature request
  * "sr-trigger-demo" in the sandbox, whose Send Info URL is that trigger's production URL.
  *
+ * The examples that send e-mail themselves (n8n's Send Email node) use the credential "SMTP mail catcher (npm run dev)",
+ * which points at a mail server inside this process (scripts/lib/mail-catcher.js): it prints every e-mail as [mail] and
+ * delivers nothing.
+ *
  * The simulated signer: whenever a signature request in the sandbox is waiting to be signed and its Send Info URL
- * points at this n8n (a Wait node's resume URL set by Create or Update, or an OKdokument Trigger's production URL), the
- * dev script prints its signing page (<sandbox>/openDocument/<id>, with Sign and Cancel buttons) and, a few seconds
+ * points at this n8n (a Wait node's resume URL set by Create or Update, the resume URL that Send and Wait or Wait for
+ * Signature sets, or an OKdokument Trigger's production URL), the dev script prints its signing page (<sandbox>/openDocument/<id>, with Sign and Cancel buttons) and, a few seconds
  * later, signs it with the sandbox's own signer (sandbox.sign): the document becomes signed, gets a signed PDF, and
  * OKdokument's callback ({ state, id, signatureRequestId }) is POSTed to the Send Info URL. --no-auto-sign leaves the
  * signing to you (click Sign or Cancel on the printed page).
@@ -36,6 +40,7 @@ const lib = require('./lib/n8n');
 const { REDIS, POSTGRES, ensureDebianPackages } = require('./lib/debian-packages');
 const { isPortFree } = require('./lib/n8n/processes');
 const { onInterrupt, isInterrupted } = require('./lib/n8n/shutdown');
+const { EXAMPLE_SMTP_CREDENTIAL, smtpCredential, startMailCatcher } = require('./lib/mail-catcher');
 const { startSandbox, demoSignatureRequests, DEFAULT_API_KEY } = require('../sandbox/server');
 
 const REPO = path.resolve(__dirname, '..');
@@ -115,6 +120,15 @@ function step(message) {
 /** @returns {string} e.g. 08:12:03.456 */
 function clock() {
 	return new Date().toISOString().slice(11, 23);
+}
+
+/**
+ * Prints an e-mail the mail catcher caught, as the signer would read it.
+ * @param {import('./lib/mail-catcher').CaughtMail} caught
+ */
+function printMail(caught) {
+	const lines = [`${clock()} to ${caught.to.join(', ')} from ${caught.from}: ${caught.subject}`, ...caught.text.trimEnd().split('\n').map((line) => `  ${line}`)];
+	process.stdout.write(lines.map((line) => `[mail] ${line}\n`).join(''));
 }
 
 /**
@@ -292,6 +306,8 @@ async function main() {
 
 	/** @type {import('../sandbox/server').Sandbox | undefined} */
 	let sandbox;
+	/** @type {import('./lib/mail-catcher').MailCatcher | undefined} */
+	let mail;
 	/** @type {DevN8n | undefined} */
 	let target;
 	/** @type {(() => void) | undefined} */
@@ -311,6 +327,7 @@ async function main() {
 			await sandbox.stop();
 			step('sandbox stopped');
 		}
+		await mail?.stop();
 		process.exit(code);
 	};
 	onInterrupt(() => shutdown('interrupted', 0));
@@ -340,10 +357,14 @@ async function main() {
 	}
 	step(`OKdokument sandbox on ${sandbox.url} (${options.dialect} dialect; key ${DEFAULT_API_KEY}; requests ${demoSignatureRequests(3).map((r) => r.signatureRequestId).join(', ')})`);
 
-	step(`importing the credentials "${CREDENTIAL.name}" and "${MCP_CREDENTIAL.name}" and the example workflows (n8n runs its migrations first)…`);
+	mail = await startMailCatcher({ onMail: printMail });
+	step(`mail catcher on ${mail.host}:${mail.port} (SMTP, no TLS, no login): the e-mails the examples send are printed as [mail], never delivered`);
+
+	step(`importing the credentials "${CREDENTIAL.name}", "${MCP_CREDENTIAL.name}" and "${EXAMPLE_SMTP_CREDENTIAL.name}" and the example workflows (n8n runs its migrations first)…`);
 	await lib.importCredentials(instance, [
 		{ ...CREDENTIAL, data: { apiKey: DEFAULT_API_KEY, environment: 'custom', baseUrl: sandbox.url } },
 		{ ...MCP_CREDENTIAL, data: { token: MCP_DEV_TOKEN } },
+		smtpCredential(mail, EXAMPLE_SMTP_CREDENTIAL),
 	]);
 	const examples = fs
 		.readdirSync(EXAMPLES_DIR)
@@ -375,8 +396,9 @@ async function main() {
 		...examples.map((w) => `    ${`${url}/workflow/${w.id}`.padEnd(46)} ${w.name}`),
 		'',
 		`  The credential "OKdokument sandbox" points at ${sandbox.url}; its requests are logged below as [sandbox].`,
+		`  The credential "${EXAMPLE_SMTP_CREDENTIAL.name}" sends to the mail catcher; each e-mail is printed below as [mail].`,
 		options.autoSign
-			? '  Workflows that wait for a signer (Wait node, OKdokument Trigger) continue 5 s later: the simulated signer signs.'
+			? '  Workflows that wait for a signer (Wait node, Send and Wait, Wait for Signature, OKdokument Trigger) continue 5 s later: the simulated signer signs.'
 			: '  Workflows that wait for a signer continue when you click Sign or Cancel on the signing page printed below.',
 		...(triggerUrl
 			? [

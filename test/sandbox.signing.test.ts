@@ -160,6 +160,30 @@ describe('Sandbox signer: sign()', () => {
 		);
 	});
 
+	it('a document signed again (Create with the existing document, changeState tosign) keeps the first signature and gets a second', async () => {
+		const { signatureRequestId, documentId } = seedRequest();
+		await sandbox.sign(signatureRequestId);
+		const created = await fetch(`${sandbox.url}/JSON/signatureRequest`, {
+			method: 'POST',
+			headers: { 'x-api-key': KEY, 'content-type': 'application/json' },
+			body: JSON.stringify({ signatureRequestId: 'sr-sign-round-2', id: documentId, changeState: 'tosign', sendInfoURL: `${receiver.url}/round-2` }),
+		});
+		expect(created.status).toBe(200);
+		expect(sandbox.getDocument(documentId)?.state).toBe('tosign');
+
+		const result = await sandbox.sign('sr-sign-round-2');
+
+		expect(result).toMatchObject({ callbackStatus: 200, state: 'signed' });
+		const download = await api(`/JSON/document/${documentId}`);
+		const signed = Buffer.from(await download.arrayBuffer());
+		expect(signed.equals(sandbox.getDocument(documentId)!.signedContent!)).toBe(true);
+		expect(signed.subarray(0, ORIGINAL_PDF.length).equals(ORIGINAL_PDF)).toBe(true);
+		expect(signed.subarray(ORIGINAL_PDF.length).toString('latin1')).toBe(
+			`\n% Signed in the OKdokument sandbox: contract.pdf (signature request ${signatureRequestId})\n` +
+				'\n% Signed in the OKdokument sandbox: contract.pdf (signature request sr-sign-round-2)\n',
+		);
+	});
+
 	it('passes the browser locale on as lang', async () => {
 		const { signatureRequestId } = seedRequest();
 		const result = await sandbox.sign(signatureRequestId, { lang: 'sk' });

@@ -75,7 +75,7 @@ const UPDATE_ACTION = 'Update a signature request';
 /** … and as Signature Request → Send and Wait for Signature. */
 const SEND_AND_WAIT_ACTION = 'Send a document for signature and wait until it is signed';
 /** What the Send and Wait NDV must explain: the wait (its notice) and what a time-out gives (Limit Wait Time's hint). */
-const SEND_AND_WAIT_TEXTS = [/pauses this workflow until OKdokument confirms/, /state "timedOut".*never with a signature/];
+const SEND_AND_WAIT_TEXTS = [/OKdokument e-mails the signer the link, then this workflow pauses until OKdokument confirms/, /state "timedOut".*never with a signature/];
 const FIELD_LABELS = ['Resource', 'Operation', 'Signature Request ID', 'Send Info URL', 'Result URL'];
 const HINTS = {
 	sendInfoUrl: /\$execution\.resumeUrl/,

@@ -95,4 +95,29 @@ async function executionsOf(n8n, workflowId, count) {
 	);
 }
 
-module.exports = { executionProblem, finishedExecution, waitingExecution, executionsOf };
+/**
+ * Starts a workflow through its Webhook node (activating it first), as a caller of its production URL would, and
+ * returns the execution that call started.
+ * @param {RunningN8n} n8n
+ * @param {any} workflow  the workflow as imported (its Webhook node names the path)
+ * @param {unknown} body  the JSON the Webhook node receives
+ * @returns {Promise<string>} the execution id
+ */
+async function startByWebhook(n8n, workflow, body) {
+	const path = workflow.nodes.find((/** @type {any} */ n) => n.type === 'n8n-nodes-base.webhook').parameters.path;
+	await n8n.activateWorkflow(workflow.id);
+	await n8n.waitForWebhook(path);
+	const before = (await n8n.executions(workflow.id)).length;
+	const response = await fetch(`${n8n.webhookUrl}/webhook/${path}`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify(body),
+		signal: AbortSignal.timeout(30_000),
+	});
+	const text = await response.text();
+	if (response.status !== 200) throw new Error(`the Webhook node of ${workflow.id} answered ${response.status}: ${text.slice(0, 300)}`);
+	const [newest] = await executionsOf(n8n, workflow.id, before + 1);
+	return newest.id;
+}
+
+module.exports = { executionProblem, finishedExecution, waitingExecution, executionsOf, startByWebhook };

@@ -13,6 +13,8 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const lib = require('../../../scripts/lib/n8n');
+const { EXAMPLE_SMTP_CREDENTIAL, smtpCredential } = require('../../../scripts/lib/mail-catcher');
+const { e2eMailCatcher } = require('./mail');
 const { API_KEY, WRONG_KEY, CREDENTIALS, MCP_CLIENT_TOKEN, WORKFLOWS_DIR, EXAMPLES_DIR, readJson } = require('./fixtures');
 
 /** @param {string} dir */
@@ -50,7 +52,7 @@ function setupChecks(tarball) {
 			},
 		},
 		{
-			name: `import 4 credentials and ${testFiles.length + exampleFiles.length} workflows (${testFiles.length} test workflows, ${exampleFiles.length} examples)`,
+			name: `import 5 credentials (3 OKdokument, 1 MCP token, 1 SMTP) and ${testFiles.length + exampleFiles.length} workflows (${testFiles.length} test workflows, ${exampleFiles.length} examples)`,
 			run: async (ctx) => {
 				const data = { environment: 'custom', baseUrl: ctx.sandbox.url };
 				const creds = await lib.importCredentials(ctx.instance, [
@@ -58,6 +60,7 @@ function setupChecks(tarball) {
 					{ ...CREDENTIALS.wrongKey, data: { ...data, apiKey: WRONG_KEY } },
 					{ ...CREDENTIALS.examples, data: { ...data, apiKey: API_KEY } },
 					{ ...CREDENTIALS.mcpClientToken, data: { token: MCP_CLIENT_TOKEN } },
+					smtpCredential(await e2eMailCatcher(), EXAMPLE_SMTP_CREDENTIAL),
 				]);
 				ctx.capture(creds.stdout, creds.stderr);
 				assert.ok(testFiles.length > 0 && exampleFiles.length > 0, `no workflows found in ${WORKFLOWS_DIR} or ${EXAMPLES_DIR}`);

@@ -1,19 +1,63 @@
 // @ts-check
 'use strict';
 
-/** The examples of Create → Wait → Download and of the trigger, in a running n8n, as a user runs them. */
+/**
+ * The examples that wait for a signer without Send and Wait, in a running n8n, as a user runs them ("Execute workflow",
+ * or activated): Create → Wait → Download, the trigger, Create → Send Email → Wait for Signature, and two signers in
+ * order. The sandbox's signer signs; the Send Email node sends to this run's mail catcher (test/e2e/lib/mail.js).
+ */
 
 const assert = require('node:assert/strict');
 
 const lib = require('../../../scripts/lib/n8n');
 const { SIGNED_MARKER, EXECUTION_TIMEOUT_MS, example } = require('../lib/fixtures');
 const { executionProblem, finishedExecution, executionsOf, waitingExecution } = require('../lib/executions');
+const { e2eMailCatcher } = require('../lib/mail');
 
 /** @typedef {import('../../../scripts/lib/n8n').RunningN8n} RunningN8n */
 /** @typedef {import('../lib/context').Context} Context */
 
 const SIGN_EXAMPLE = example('create-sign-download.json');
 const TRIGGER_EXAMPLE = example('trigger-on-signed.json');
+const SEND_LINK_EXAMPLE = example('create-send-link-and-wait.json');
+const TWO_SIGNERS_EXAMPLE = example('two-signers-in-order.json');
+
+/** @typedef {import('../../../sandbox/server').SignatureRequestRecord} SignatureRequestRecord */
+
+/**
+ * Starts an example as the editor's "Execute workflow" button does.
+ * @param {RunningN8n} n8n
+ * @param {any} workflow
+ */
+function runExample(n8n, workflow) {
+	const manualTrigger = workflow.nodes.find((/** @type {any} */ n) => n.type === 'n8n-nodes-base.manualTrigger');
+	return n8n.runManually(workflow.id, manualTrigger.name);
+}
+
+/**
+ * The signature request whose callback is this execution's resume URL (set by Create, Update or Wait for Signature),
+ * once there is one that `accept` accepts; fails at once when the execution ends first.
+ * @param {RunningN8n} n8n
+ * @param {Context} ctx
+ * @param {string} executionId
+ * @param {(record: SignatureRequestRecord) => boolean} [accept]
+ * @returns {Promise<SignatureRequestRecord>}
+ */
+function requestCallingBack(n8n, { sandbox }, executionId, accept = () => true) {
+	const resumePrefix = `${n8n.webhookUrl}/webhook-waiting/${executionId}`;
+	const callsBack = (/** @type {string} */ url) => url === resumePrefix || url.startsWith(`${resumePrefix}?`) || url.startsWith(`${resumePrefix}/`);
+	return lib.waitFor(
+		`a signature request calling back execution ${executionId}`,
+		async () => {
+			const found = sandbox.listSignatureRequests().find((r) => callsBack(r.sendInfoURL) && accept(r));
+			if (found) return found;
+			const execution = await n8n.execution(executionId);
+			if (!lib.UNFINISHED_EXECUTION_STATES.includes(execution.status)) throw new Error(`it ended first: ${executionProblem(execution)}`);
+			return undefined;
+		},
+		{ timeoutMs: EXECUTION_TIMEOUT_MS },
+	);
+}
 
 /**
  * The two examples of this feature, as a user runs them: create-sign-download.json started like the editor's
@@ -23,23 +67,12 @@ const TRIGGER_EXAMPLE = example('trigger-on-signed.json');
  * @param {RunningN8n} n8n
  * @param {Context} ctx
  */
-async function checkExamples(n8n, { sandbox, say, expectStored }) {
+async function checkExamples(n8n, ctx) {
+	const { sandbox, say, expectStored } = ctx;
 	// create-sign-download.json
-	const manualTrigger = SIGN_EXAMPLE.nodes.find((/** @type {any} */ n) => n.type === 'n8n-nodes-base.manualTrigger');
 	sandbox.clearRequests();
-	const executionId = await n8n.runManually(SIGN_EXAMPLE.id, manualTrigger.name);
-	const resumePrefix = `${n8n.webhookUrl}/webhook-waiting/${executionId}`;
-	const record = await lib.waitFor(
-		`a signature request calling back execution ${executionId}`,
-		async () => {
-			const found = sandbox.listSignatureRequests().find((r) => r.sendInfoURL === resumePrefix || r.sendInfoURL.startsWith(`${resumePrefix}?`));
-			if (found) return found;
-			const execution = await n8n.execution(executionId);
-			if (!lib.UNFINISHED_EXECUTION_STATES.includes(execution.status)) throw new Error(`it ended before Create: ${executionProblem(execution)}`);
-			return undefined;
-		},
-		{ timeoutMs: EXECUTION_TIMEOUT_MS },
-	);
+	const executionId = await runExample(n8n, SIGN_EXAMPLE);
+	const record = await requestCallingBack(n8n, ctx, executionId);
 	await waitingExecution(n8n, executionId);
 	const signing = await sandbox.sign(record.signatureRequestId);
 	assert.equal(signing.callbackStatus, 200, `n8n answered the callback with ${signing.callbackStatus} ${signing.callbackError ?? ''}`);
@@ -75,6 +108,106 @@ async function checkExamples(n8n, { sandbox, say, expectStored }) {
 	say(`      create-sign-download.json: manual execution ${executionId} waiting → success; trigger-on-signed.json: execution ${run.id} took the "signed" branch`);
 }
 
+/**
+ * Signs the request and waits until the execution has finished; returns the item that reached `node` (the branch the
+ * example routes a signed outcome to), after checking that no other branch ran.
+ * @param {RunningN8n} n8n
+ * @param {Context} ctx
+ * @param {string} executionId
+ * @param {SignatureRequestRecord} record
+ * @param {{ node: string, otherBranches: string[] }} expected
+ */
+async function signAndFinish(n8n, { sandbox }, executionId, record, { node, otherBranches }) {
+	const signing = await sandbox.sign(record.signatureRequestId);
+	assert.equal(signing.callbackStatus, 200, `n8n answered the callback with ${signing.callbackStatus} ${signing.callbackError ?? ''}`);
+	const finished = await finishedExecution(n8n, executionId);
+	assert.equal(finished.status, 'success', executionProblem(finished));
+	for (const other of otherBranches) assert.equal(lib.nodeOutputs(finished, other), undefined, `"${other}" must not run`);
+	const [item] = lib.nodeItems(finished, node)?.[0] ?? [];
+	assert.ok(item, `"${node}" got nothing; nodes run: ${Object.keys(finished.data?.resultData?.runData ?? {}).join(', ')}`);
+	assert.deepEqual([item.json.state, item.json.confirmed, item.json.documentId], ['signed', true, record.documentId]);
+	const signedPdf = sandbox.getDocument(record.documentId)?.signedContent;
+	assert.ok(signedPdf && (await n8n.binaryData(item.binary?.data ?? {})).equals(signedPdf), `the PDF "${node}" got is not the signed PDF`);
+	return { finished, signedPdf };
+}
+
+/** The placeholders of the outcomes that are not "signed", in the examples that route by state. */
+const NOT_SIGNED_BRANCHES = ['Canceled: tell someone', 'Timed out: check the request', 'Delivery failed: check the document'];
+
+/**
+ * create-send-link-and-wait.json: Create, then the Send Email node mails Create's signing link to the signer (through
+ * the SMTP credential, to the mail catcher; OKdokument e-mails nobody), then Wait for Signature waits and the
+ * signature resumes it with the signed PDF.
+ * @param {RunningN8n} n8n
+ * @param {Context} ctx
+ */
+async function checkSendLinkExample(n8n, ctx) {
+	const { sandbox, say } = ctx;
+	const mail = await e2eMailCatcher();
+	const executionId = await runExample(n8n, SEND_LINK_EXAMPLE);
+	const record = await requestCallingBack(n8n, ctx, executionId);
+	await waitingExecution(n8n, executionId);
+	const link = `${sandbox.url}/openDocument/${record.signatureRequestId}`;
+	const sent = mail.mails.filter((m) => m.text.includes(link));
+	assert.deepEqual(
+		sent.map((m) => [m.from, m.to, m.subject]),
+		[['office@example.com', ['signer@example.com'], 'Please sign: contract.pdf']],
+		`the e-mails with the link ${link}: ${JSON.stringify(mail.mails.map((m) => m.text)).slice(0, 500)}`,
+	);
+	assert.equal(sent[0].text, `Hello,\n\nplease read and sign the contract here:\n${link}\n\nThank you,\nthe office`);
+	assert.deepEqual(sandbox.emails.filter((e) => e.signatureRequestId === record.signatureRequestId), [], 'OKdokument e-mailed nobody: the workflow did');
+	const { finished } = await signAndFinish(n8n, ctx, executionId, record, { node: 'Signed: store the PDF', otherBranches: NOT_SIGNED_BRANCHES });
+	assert.equal(finished.mode, 'manual');
+	say(`      execution ${executionId}: link e-mailed to signer@example.com, waiting → signed → ${finished.status}, with the signed PDF`);
+}
+
+/**
+ * two-signers-in-order.json: a first round (its own field and signer) waited for and signed, then a second round on
+ * the same document (Existing Document) waited for and signed; the last node gets the PDF signed in both rounds.
+ * @param {RunningN8n} n8n
+ * @param {Context} ctx
+ */
+async function checkTwoSignersExample(n8n, ctx) {
+	const { sandbox, say } = ctx;
+	const executionId = await runExample(n8n, TWO_SIGNERS_EXAMPLE);
+	const rounds = [
+		{ field: 'SC_employee', signer: 'employee@example.com' },
+		{ field: 'SC_manager', signer: 'manager@example.com' },
+	];
+	/** @type {SignatureRequestRecord[]} */
+	const records = [];
+	for (const [index, round] of rounds.entries()) {
+		const record = await requestCallingBack(n8n, ctx, executionId, (r) => !records.some((done) => done.signatureRequestId === r.signatureRequestId));
+		await waitingExecution(n8n, executionId, `signer ${index + 1}`);
+		assert.deepEqual(record.allowedFields, { SIGNATURE: [round.field] }, `round ${index + 1}: its own field`);
+		assert.deepEqual(record.rules, { emailFrom: 'office@example.com', emailTo: round.signer }, `round ${index + 1}: its own signer`);
+		assert.deepEqual(
+			sandbox.emails.filter((e) => e.signatureRequestId === record.signatureRequestId).map((e) => e.to),
+			[round.signer],
+			`round ${index + 1}: OKdokument e-mails its signer`,
+		);
+		if (index > 0) assert.equal(record.documentId, records[0].documentId, 'the second round is on the same document');
+		assert.equal(sandbox.getDocument(record.documentId)?.state, 'tosign');
+		records.push(record);
+		if (index === 0) {
+			const signing = await sandbox.sign(record.signatureRequestId);
+			assert.equal(signing.callbackStatus, 200, `n8n answered the first callback with ${signing.callbackStatus} ${signing.callbackError ?? ''}`);
+		}
+	}
+	const { finished, signedPdf } = await signAndFinish(n8n, ctx, executionId, records[1], {
+		node: 'Signed by both: store the PDF',
+		otherBranches: ['First round not signed: check state', ...NOT_SIGNED_BRANCHES],
+	});
+	const text = signedPdf.toString('latin1');
+	assert.deepEqual(
+		records.map((r) => text.includes(`${SIGNED_MARKER}: contract.pdf (signature request ${r.signatureRequestId})`)),
+		[true, true],
+		'the PDF carries both signatures',
+	);
+	assert.equal(text.split(SIGNED_MARKER).length - 1, 2, 'two signatures, no more');
+	say(`      execution ${executionId}: round 1 (${records[0].signatureRequestId}) signed, round 2 (${records[1].signatureRequestId}) signed → ${finished.status}, the PDF signed twice (${signedPdf.length} bytes)`);
+}
+
 /** @type {import('.').Scenario} */
 module.exports = {
 	needs: 'server',
@@ -82,6 +215,14 @@ module.exports = {
 		{
 			name: 'examples create-sign-download.json (run as "Execute workflow" runs it) and trigger-on-signed.json (activated) end with the signed PDF',
 			run: async (ctx) => checkExamples(await ctx.n8n(), ctx),
+		},
+		{
+			name: 'example create-send-link-and-wait.json: its Send Email node mails Create’s signing link to the signer; Wait for Signature resumes with the signed PDF',
+			run: async (ctx) => checkSendLinkExample(await ctx.n8n(), ctx),
+		},
+		{
+			name: 'example two-signers-in-order.json: two rounds on one document, each with its own field and signer, each waited for; the PDF at the end is signed by both',
+			run: async (ctx) => checkTwoSignersExample(await ctx.n8n(), ctx),
 		},
 	],
 };

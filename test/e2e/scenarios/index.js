@@ -33,6 +33,7 @@ const SCENARIOS = [
 	'update-many', // Update on 200 items, failed ones on the error output, started through a webhook
 	'create-wait-download', // Create → Wait → Download, resumed by the sandbox signer's callback
 	'send-and-wait', // Send and Wait for Signature: forged, altered, signed, canceled, timed out, many documents
+	'wait-for-signature', // Wait for Signature: after Create, a request already signed, a 10 MB PDF downloaded slowly
 	'trigger', // the OKdokument Trigger with a real and a forged callback
 	'trigger-exactly-once', // the trigger's memory (repeats, a restart of n8n) and Catch Missed Events
 	'mcp', // examples/mcp-server.json: the MCP Server Trigger with OKdokument tools, driven by the official MCP client

@@ -8,7 +8,7 @@ const assert = require('node:assert/strict');
 const lib = require('../../../scripts/lib/n8n');
 
 /** The examples' workflow ids (examples/*.json). */
-const EXAMPLE_IDS = ['exCallbackWait', 'exBulkErrors', 'exAiAgentTool', 'exMcpServer', 'exSignDownload', 'exSignedTrigger'];
+const EXAMPLE_IDS = ['exCallbackWait', 'exBulkErrors', 'exAiAgentTool', 'exMcpServer', 'exSignDownload', 'exSignedTrigger', 'exSendLinkWait', 'exTwoSigners'];
 
 /** @type {import('.').Scenario} */
 module.exports = {

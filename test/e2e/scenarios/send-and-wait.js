@@ -12,7 +12,7 @@ const assert = require('node:assert/strict');
 const lib = require('../../../scripts/lib/n8n');
 const { EXECUTION_TIMEOUT_MS, example } = require('../lib/fixtures');
 const { postCallback, received, traffic } = require('../lib/sandbox');
-const { executionProblem, executionsOf, finishedExecution, waitingExecution } = require('../lib/executions');
+const { executionProblem, executionsOf, finishedExecution, startByWebhook, waitingExecution } = require('../lib/executions');
 const { WORKFLOW, NODE, PDF_BASE64, startWaiting, signAndExpectSignedPdf } = require('../lib/send-and-wait');
 
 /** @typedef {import('../../../scripts/lib/n8n').RunningN8n} RunningN8n */
@@ -138,6 +138,31 @@ async function checkTimedOut(n8n, ctx) {
 }
 
 /**
+ * No signer e-mail: the paused workflow could never send the link, so the node refuses before anything is sent. The
+ * execution fails with the node's message, and OKdokument received nothing: no upload, no request, no e-mail.
+ * @param {RunningN8n} n8n
+ * @param {Context} ctx
+ */
+async function checkNoSigner(n8n, { sandbox, version, say }) {
+	const signatureRequestId = `sr-e2e-saw-nosigner-${version}`;
+	const requestsBefore = sandbox.listSignatureRequests().length;
+	const emailsBefore = sandbox.emails.length;
+	sandbox.clearRequests();
+	const executionId = await startByWebhook(n8n, WORKFLOW, { signatureRequestId, signerEmail: '' });
+	const failed = await finishedExecution(n8n, executionId);
+	assert.equal(failed.status, 'error', executionProblem(failed));
+	const { error, lastNodeExecuted } = failed.data?.resultData ?? {};
+	assert.equal(lastNodeExecuted, NODE.name);
+	assert.equal(error?.message, 'Signer Email is empty (item index 0)');
+	assert.match(String(error?.description), /^Nothing was sent\. Send and Wait for Signature pauses this workflow until the signer finishes, so no later node can send the signer the link/);
+	assert.match(String(error?.description), /Signature Request → Create, then that node with Create’s url, then Signature Request → Wait for Signature\.$/);
+	assert.deepEqual(sandbox.requests, [], 'nothing reached OKdokument');
+	assert.equal(sandbox.listSignatureRequests().length, requestsBefore, 'no signature request');
+	assert.equal(sandbox.emails.length, emailsBefore, 'no e-mail');
+	say(`      execution ${executionId}: ${failed.status}, "${error.message}"; OKdokument received nothing`);
+}
+
+/**
  * The many-documents example: its Execute Workflow node starts the one-document sub-workflow per item without
  * waiting; each sub-execution waits for its own signer, and signing both resumes both.
  * @param {RunningN8n} n8n
@@ -161,6 +186,12 @@ async function checkSendMany(n8n, { sandbox, say }) {
 		{ timeoutMs: EXECUTION_TIMEOUT_MS },
 	);
 	assert.deepEqual(requests.map((r) => sandbox.getDocument(r.documentId)?.filename).sort(), ['contract-Alice.pdf', 'contract-Bob.pdf']);
+	const fresh = new Set(requests.map((r) => r.signatureRequestId));
+	assert.deepEqual(
+		sandbox.emails.filter((email) => fresh.has(email.signatureRequestId)).map((email) => [sandbox.getDocument(email.documentId)?.filename, email.to]).sort(),
+		[['contract-Alice.pdf', 'alice@example.com'], ['contract-Bob.pdf', 'bob@example.com']],
+		'OKdokument e-mails each document to its own signer',
+	);
 	for (const request of requests) {
 		const signing = await sandbox.sign(request.signatureRequestId);
 		assert.equal(signing.callbackStatus, 200, `n8n answered the callback with ${signing.callbackStatus} ${signing.callbackError ?? ''}`);
@@ -186,6 +217,10 @@ module.exports = {
 		},
 		{ name: 'Send and Wait: the signer cancels, the execution goes on as canceled, without a PDF', run: async (ctx) => checkCanceled(await ctx.n8n(), ctx) },
 		{ name: 'Send and Wait: a 5 s wait limit ends with state "timedOut" and the request’s IDs', run: async (ctx) => checkTimedOut(await ctx.n8n(), ctx) },
+		{
+			name: 'Send and Wait without a signer e-mail: the execution fails with the node’s message, and nothing reached OKdokument (no upload, no request, no e-mail)',
+			run: async (ctx) => checkNoSigner(await ctx.n8n(), ctx),
+		},
 		{
 			name: 'Send and Wait, many documents: the example waits in one sub-execution per document',
 			topologies: ['single', 'queue'],
