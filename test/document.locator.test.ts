@@ -360,7 +360,8 @@ describe('By URL: the editor’s check and the node read the same URLs', () => {
 			id.map((value) => `ftp://files.example.com/JSON/document/${value}`),
 			id.map((value) => `/JSON/document/${value}`),
 			id,
-			fc.string(),
+			// A value that starts with "=" is an expression to n8n, not a URL.
+			fc.string().filter((text) => !text.startsWith('=')),
 		);
 		fc.assert(
 			fc.property(notADocument, (url) => {
