@@ -3,6 +3,7 @@ import { randomUUID } from 'crypto';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
+import { refuseWithoutSignedResumeUrls } from './resumeUrl';
 import { sendSignatureRequest } from './send';
 import type { CreatedRequest } from './send';
 import { readSigningInput, signingProperties } from './signingInput';
@@ -97,6 +98,7 @@ export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
+	refuseWithoutSignedResumeUrls(this, itemIndex, 'Send and Wait for Signature');
 	refuseToolUse(this, itemIndex);
 	refuseSeveralItems(this, itemIndex);
 	const input = await readSigningInput.call(this, itemIndex, { sendInfoUrl: false });
