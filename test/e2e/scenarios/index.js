@@ -32,6 +32,7 @@ const SCENARIOS = [
 	'cli-executions', // n8n execute: Update's request and output, unknown ID, error output, wrong key, an example
 	'every-operation', // n8n execute: every operation once (Update and Send and Wait have scenarios of their own)
 	'n8n-start', // n8n start: owner, login, the editor's node types, the examples open
+	'credential-test', // the credential's Test through n8n's REST API, a good and a wrong key
 	'queue-topology', // queue mode: who serves what (the main no production webhooks, the webhook processor them)
 	'update-many', // Update on 200 items, failed ones on the error output, started through a webhook
 	'create-wait-download', // Create → Wait → Download, resumed by the sandbox signer's callback
@@ -50,17 +51,13 @@ const DEFAULT_TOPOLOGIES = ['single'];
 
 /**
  * The n8n versions of the run, as `--version` names them: one per recipe in scripts/n8n-runtime.js. '1' (1.123.81)
- * and '2' (2.41.1, the newest 2.x this registry installs) are what users run most; 'oldest' (1.85.3) is the oldest
+ * and '2' (2.41.1, the newest 2.x this registry installs) are what users run most; 'oldest' (1.88.0) is the oldest
  * n8n the package supports. A scenario runs on every one of them unless it says `versions`: whatever the package
  * does must work on every n8n it claims to support, so a new scenario (and a new recipe) is a compatibility check
  * too by default.
  */
 const VERSIONS = Object.keys(N8N_RECIPES);
-/**
- * For scenarios that check something the compatibility run has proven already in other ways (the queue, the
- * examples as a user clicks them, 200 items at once): the versions users run most, and not 'oldest', which keeps the
- * run within CI's time.
- */
+/** The versions users run most, for a check that asserts what only they do (say why where you use it). */
 const MAIN_VERSIONS = ['1', '2'];
 /**
  * n8n versions that sign resume URLs (n8n 1.110 and newer: n8n-core 1.109.0 added getSignedResumeUrl). Send and
