@@ -3,8 +3,11 @@
 
 /** Executions read back from a running n8n: polling until one finishes or appears, and why one failed. */
 
+const assert = require('node:assert/strict');
+
 const lib = require('../../../scripts/lib/n8n');
 const { EXECUTION_TIMEOUT_MS } = require('./fixtures');
+const { postCallback } = require('./sandbox');
 
 /** @typedef {import('../../../scripts/lib/n8n').RunningN8n} RunningN8n */
 /** @typedef {import('../../../scripts/lib/n8n').StoredExecution} StoredExecution */
@@ -95,4 +98,23 @@ async function executionsOf(n8n, workflowId, count) {
 	);
 }
 
-module.exports = { executionProblem, finishedExecution, waitingExecution, executionsOf };
+/**
+ * Activates a workflow, clears the sandbox's request log and starts the workflow by POSTing `body` to its Webhook
+ * node's production URL (which must answer 200); returns the execution that call started.
+ * @param {RunningN8n} n8n
+ * @param {import('../../../sandbox/server').Sandbox} sandbox
+ * @param {{ workflowId: string, webhookPath: string, body: unknown }} start
+ * @returns {Promise<ExecutionSummary>}
+ */
+async function startByWebhook(n8n, sandbox, { workflowId, webhookPath, body }) {
+	await n8n.activateWorkflow(workflowId);
+	await n8n.waitForWebhook(webhookPath);
+	const before = (await n8n.executions(workflowId)).length;
+	sandbox.clearRequests();
+	const started = await postCallback(`${n8n.webhookUrl}/webhook/${webhookPath}`, body);
+	assert.equal(started.status, 200, `the Webhook node answered ${started.status}: ${started.text.slice(0, 300)}`);
+	const [newest] = await executionsOf(n8n, workflowId, before + 1);
+	return newest;
+}
+
+module.exports = { executionProblem, finishedExecution, waitingExecution, executionsOf, startByWebhook };

@@ -11,8 +11,7 @@ const assert = require('node:assert/strict');
 
 const lib = require('../../../scripts/lib/n8n');
 const { SIGNED_MARKER, testWorkflow } = require('./fixtures');
-const { postCallback } = require('./sandbox');
-const { executionProblem, executionsOf, finishedExecution, waitingExecution } = require('./executions');
+const { executionProblem, finishedExecution, startByWebhook, waitingExecution } = require('./executions');
 
 /** @typedef {import('../../../scripts/lib/n8n').RunningN8n} RunningN8n */
 /** @typedef {import('./context').Context} Context */
@@ -31,13 +30,7 @@ const PDF_BASE64 = WORKFLOW.nodes
  * @param {{ signatureRequestId: string, waitSeconds?: number }} body
  */
 async function startWaiting(n8n, { sandbox }, body) {
-	await n8n.activateWorkflow(WORKFLOW.id);
-	await n8n.waitForWebhook(WEBHOOK_PATH);
-	const before = (await n8n.executions(WORKFLOW.id)).length;
-	sandbox.clearRequests();
-	const started = await postCallback(`${n8n.webhookUrl}/webhook/${WEBHOOK_PATH}`, body);
-	assert.equal(started.status, 200, `the Webhook node answered ${started.status}: ${started.text.slice(0, 300)}`);
-	const [newest] = await executionsOf(n8n, WORKFLOW.id, before + 1);
+	const newest = await startByWebhook(n8n, sandbox, { workflowId: WORKFLOW.id, webhookPath: WEBHOOK_PATH, body });
 	const waiting = await waitingExecution(n8n, newest.id);
 	const record = sandbox.getSignatureRequest(body.signatureRequestId);
 	assert.ok(record, `the sandbox has no signature request ${body.signatureRequestId}`);

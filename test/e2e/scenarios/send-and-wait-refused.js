@@ -10,8 +10,8 @@
 
 const assert = require('node:assert/strict');
 
-const { postCallback, traffic } = require('../lib/sandbox');
-const { executionsOf, finishedExecution } = require('../lib/executions');
+const { traffic } = require('../lib/sandbox');
+const { finishedExecution, startByWebhook } = require('../lib/executions');
 const { WORKFLOW, WEBHOOK_PATH, NODE } = require('../lib/send-and-wait');
 const { UNSIGNED_RESUME_URL_VERSIONS } = require('.');
 
@@ -25,13 +25,8 @@ module.exports = {
 			run: async (ctx) => {
 				const { sandbox, say } = ctx;
 				const n8n = await ctx.n8n();
-				await n8n.activateWorkflow(WORKFLOW.id);
-				await n8n.waitForWebhook(WEBHOOK_PATH);
-				const before = (await n8n.executions(WORKFLOW.id)).length;
-				sandbox.clearRequests();
-				const started = await postCallback(`${n8n.webhookUrl}/webhook/${WEBHOOK_PATH}`, { signatureRequestId: `sr-e2e-saw-refused-${ctx.version}` });
-				assert.equal(started.status, 200, `the Webhook node answered ${started.status}: ${started.text.slice(0, 300)}`);
-				const [newest] = await executionsOf(n8n, WORKFLOW.id, before + 1);
+				const body = { signatureRequestId: `sr-e2e-saw-refused-${ctx.version}` };
+				const newest = await startByWebhook(n8n, sandbox, { workflowId: WORKFLOW.id, webhookPath: WEBHOOK_PATH, body });
 				const finished = await finishedExecution(n8n, newest.id);
 				assert.equal(finished.status, 'error', `execution ${newest.id} is "${finished.status}", not "error"`);
 				const error = finished.data?.resultData?.error;
