@@ -28,8 +28,9 @@
  *   execution; see scenarios/examples.js): the package loads, every operation, Update's errors and error output, the
  *   trigger with its memory and Catch Missed Events, Create → Wait → Download, 200 items through a webhook, the
  *   secrets scan, and Send and Wait for Signature refusing, as this n8n cannot sign resume URLs. Not the editor
- *   checks: test/e2e/editor.js drives the editors of 1.123 and 2.41. Not queue mode (2.x only). That costs about
- *   2.5 minutes on a warm cache, and the install of 1.88.0 once on a cold one (scripts/n8n-runtime.js).
+ *   checks: test/e2e/editor.js drives the editors of 1.123 and 2.41. Not queue mode (2.x only). That costs 2.5 to
+ *   4 minutes on a warm cache (measured at load averages 6 to 25), and the install of 1.88.0 on a cold one, side by
+ *   side with the others (scripts/n8n-runtime.js).
  * `--version` takes one of these names or several separated by commas; `all` (the default) is every one, `both` is 1,2.
  *
  * --queue-without-package worker-2 leaves that process of the queue without the package, as a forgotten install on
