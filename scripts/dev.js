@@ -5,7 +5,7 @@
 /*
  * npm run dev: the package in a real n8n, ready to click through.
  *
- *   node scripts/dev.js [--version 1|2] [--queue] [--port 5678] [--host 127.0.0.1] [--sandbox-port 8787] [--no-auto-sign]
+ *   node scripts/dev.js [--version 1|2|oldest] [--queue] [--port 5678] [--host 127.0.0.1] [--sandbox-port 8787] [--no-auto-sign]
  *                       [--dialect wiki|connector]
  *
  * --queue runs n8n 2.x in queue mode instead (scripts/lib/n8n/queue.js): PostgreSQL 15 and Redis from Debian's
@@ -37,6 +37,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const lib = require('./lib/n8n');
+const { resolveRecipe } = require('./n8n-runtime');
 const { REDIS, POSTGRES, ensureDebianPackages } = require('./lib/debian-packages');
 const { isPortFree } = require('./lib/n8n/processes');
 const { onInterrupt, isInterrupted } = require('./lib/n8n/shutdown');
@@ -55,9 +56,9 @@ const AUTO_SIGN_DELAY_MS = 5000;
 const TRIGGER_EXAMPLE_ID = 'exSignedTrigger';
 const TRIGGER_DEMO_REQUEST = 'sr-trigger-demo';
 
-const USAGE = `Usage: node scripts/dev.js [--version 1|2] [--queue] [--port 5678] [--host 127.0.0.1] [--sandbox-port 8787] [--no-auto-sign]
+const USAGE = `Usage: node scripts/dev.js [--version 1|2|oldest] [--queue] [--port 5678] [--host 127.0.0.1] [--sandbox-port 8787] [--no-auto-sign]
                            [--dialect wiki|connector]
-  --version       n8n 1 (1.123.81, default) or 2 (2.41.1)
+  --version       n8n 1 (1.123.81, default), 2 (2.41.1) or oldest (1.88.0, the oldest n8n the package supports)
   --queue         n8n 2.41.1 in queue mode: Postgres, Redis, the main, two workers, a webhook processor
   --port, --host  where n8n listens (default 127.0.0.1:5678)
   --sandbox-port  where the OKdokument sandbox listens (default 8787; a free port if that one is taken)
@@ -89,7 +90,7 @@ function parseArgs(argv) {
 		const value = inline ?? argv[++i];
 		const number = Number(value);
 		if (value === undefined) fail(`Missing value for ${flag}`);
-		else if ((flag === '--version' || flag === '-v') && (value === '1' || value === '2')) {
+		else if ((flag === '--version' || flag === '-v') && (value === '1' || value === '2' || value === 'oldest')) {
 			options.version = value;
 			versionGiven = true;
 		}
@@ -332,7 +333,7 @@ async function main() {
 	};
 	onInterrupt(() => shutdown('interrupted', 0));
 
-	step(`n8n ${options.version === '1' ? '1.x' : '2.x'}${options.queue ? ' in queue mode' : ''}: building and packing the package…`);
+	step(`n8n ${resolveRecipe(options.version).n8nVersion}${options.queue ? ' in queue mode' : ''}: building and packing the package…`);
 	const tarball = await lib.packTarball({ repoDir: REPO, outDir: path.join(REPO, '.e2e', 'pack') });
 	step(`packed ${path.relative(REPO, tarball)}`);
 

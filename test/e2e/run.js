@@ -3,7 +3,7 @@
 'use strict';
 
 /*
- * End-to-end tests in real n8n (1.123.81 and 2.41.1), as users get the package: packed, installed the way
+ * End-to-end tests in real n8n (1.123.81, 2.41.1 and 1.88.0), as users get the package: packed, installed the way
  * Settings → Community Nodes installs it, credentials and workflows imported, workflows run with
  * `n8n execute --id`, OKdokument played by the local sandbox (sandbox/server.js, in this process).
  * Then one `n8n start` per version serves the checks that need a running n8n: the editor's node types, a Wait node
@@ -17,8 +17,21 @@
  * runner proves from the processes' logs that every execution the check caused ran on a worker
  * (test/e2e/lib/queue-proof.js). `--mode single` or `--mode queue` runs only one of the two.
  *
- *   node test/e2e/run.js [--version 1|2|all] [--mode single|queue|all] [--only NAME,NAME…] [--keep] [--no-server]
+ *   node test/e2e/run.js [--version 1|2|oldest|all] [--mode single|queue|all] [--only NAME,NAME…] [--keep] [--no-server]
  *                        [--no-editor] [--expression-engine vm|legacy] [--queue-without-package NAME,…]
+ *
+ * Which version runs what (test/e2e/scenarios/index.js):
+ * - n8n 1.123.81 ('1') and 2.41.1 ('2'), the versions users run most: every scenario, and the editor checks.
+ * - n8n 2.41.1 in queue mode: the scenarios that name the topology 'queue'. Queue mode is set up for 2.x only.
+ * - n8n 1.88.0 ('oldest'), the oldest n8n the package supports, in one process: every scenario that does not say
+ *   otherwise, which is every one but the examples (an n8n 1.88 difference in how it records a resumed manual
+ *   execution; see scenarios/examples.js): the package loads, every operation, Update's errors and error output, the
+ *   trigger with its memory and Catch Missed Events, Create → Wait → Download, 200 items through a webhook, the
+ *   secrets scan, and Send and Wait for Signature refusing, as this n8n cannot sign resume URLs. Not the editor
+ *   checks: test/e2e/editor.js drives the editors of 1.123 and 2.41. Not queue mode (2.x only). That costs 2.5 to
+ *   4 minutes on a warm cache (measured at load averages 6 to 25), and the install of 1.88.0 on a cold one, side by
+ *   side with the others (scripts/n8n-runtime.js).
+ * `--version` takes one of these names or several separated by commas; `all` (the default) is every one, `both` is 1,2.
  *
  * --queue-without-package worker-2 leaves that process of the queue without the package, as a forgotten install on
  * one machine would: the run must then fail (it does, with "Unrecognized node type").
@@ -40,6 +53,7 @@ const assert = require('node:assert/strict');
 const path = require('node:path');
 
 const lib = require('../../scripts/lib/n8n');
+const runtime = require('../../scripts/n8n-runtime');
 const { CHROMIUM, REDIS, POSTGRES, ensureDebianPackages } = require('../../scripts/lib/debian-packages');
 const { onInterrupt } = require('../../scripts/lib/n8n/shutdown');
 const { Checks } = require('./lib/checks');
@@ -49,17 +63,20 @@ const { startE2eSandbox } = require('./lib/sandbox');
 const { setupChecks } = require('./lib/setup');
 const { singleProcess, queueMode } = require('./lib/topologies');
 const { latestExecutionId, proveRanOnWorkers } = require('./lib/queue-proof');
-const { SCENARIOS, PHASES, loadScenarios } = require('./scenarios');
+const { SCENARIOS, PHASES, VERSIONS, MAIN_VERSIONS, loadScenarios } = require('./scenarios');
 const { runEditorChecks } = require('./editor');
 
 const EDITOR = 'editor';
 /** Queue mode is set up for this n8n version (scripts/lib/n8n/queue.js). */
 const QUEUE_VERSION = '2';
+/** test/e2e/editor.js knows the editors of these versions; the oldest's editor is not checked (see above). */
+const EDITOR_VERSIONS = MAIN_VERSIONS;
 const USAGE =
-	'Usage: node test/e2e/run.js [--version 1|2|all] [--mode single|queue|all] [--only NAME,NAME…] [--keep] [--no-server] [--no-editor]\n' +
+	`Usage: node test/e2e/run.js [--version ${VERSIONS.join('|')}|all] [--mode single|queue|all] [--only NAME,NAME…] [--keep] [--no-server] [--no-editor]\n` +
 	'                            [--expression-engine vm|legacy] [--queue-without-package NAME,…]\n' +
 	`  --only  scenarios (${SCENARIOS.join(', ')}) and/or ${EDITOR}\n` +
-	'  --mode  single: one n8n process per version; queue: n8n 2.x in queue mode; all (default): both\n';
+	'  --mode  single: one n8n process per version; queue: n8n 2.x in queue mode; all (default): both\n' +
+	`  --version  one or more of ${VERSIONS.join(', ')}, separated by commas; all (default): every one; both: 1,2\n`;
 
 /**
  * @typedef {object} Options
@@ -78,7 +95,7 @@ const USAGE =
  * @returns {Options}
  */
 function parseArgs(argv) {
-	let versions = ['1', '2'];
+	let versions = [...VERSIONS];
 	/** @type {('single' | 'queue')[]} */
 	let modes = ['single', 'queue'];
 	/** @type {string[]} */
@@ -93,10 +110,12 @@ function parseArgs(argv) {
 	for (let i = 0; i < argv.length; i++) {
 		const [flag, inline] = argv[i].split(/=(.*)/s);
 		if (flag === '--version' || flag === '-v') {
-			const value = inline ?? argv[++i];
-			if (value === 'all' || value === 'both') versions = ['1', '2'];
-			else if (value === '1' || value === '2') versions = [value];
-			else throw new Error(`--version takes 1, 2 or all, not "${value}"`);
+			const value = String(inline ?? argv[++i]);
+			const names = value === 'all' ? VERSIONS : value === 'both' ? MAIN_VERSIONS : value.split(',').map((v) => v.trim());
+			if (names.length === 0 || names.some((v) => !VERSIONS.includes(v))) {
+				throw new Error(`--version takes ${VERSIONS.join(', ')} (several separated by commas), all or both, not "${value}"`);
+			}
+			versions = VERSIONS.filter((v) => names.includes(v));
 		} else if (flag === '--mode') {
 			const value = inline ?? argv[++i];
 			if (value === 'all') modes = ['single', 'queue'];
@@ -137,14 +156,14 @@ function say(line) {
 }
 
 /**
- * The scenarios this run runs, in order, with the checks of one topology.
+ * The scenarios this run runs, in order, with the checks of one version in one topology.
  * @param {Options} options
- * @param {'single' | 'queue'} topology
+ * @param {Target} target
  */
-function selectedScenarios(options, topology) {
+function selectedScenarios(options, { version, mode }) {
 	return loadScenarios()
 		.filter((s) => (!options.only || options.only.includes(s.name)) && (options.server || s.needs !== 'server'))
-		.map((s) => ({ ...s, checks: s.checks.filter((check) => check.topologies.includes(topology)) }))
+		.map((s) => ({ ...s, checks: s.checks.filter((check) => check.topologies.includes(mode) && check.versions.includes(version)) }))
 		.filter((s) => s.checks.length > 0);
 }
 
@@ -184,7 +203,7 @@ async function runTarget({ version, mode }, tarball, options) {
 		for (const check of setupChecks(tarball)) {
 			if (!(await suite.run(check.name, () => check.run(current)))) return suite;
 		}
-		const scenarios = selectedScenarios(options, mode);
+		const scenarios = selectedScenarios(options, { version, mode });
 		for (const phase of PHASES) {
 			try {
 				for (const scenario of scenarios.filter((s) => s.needs === phase)) {
@@ -257,12 +276,13 @@ async function main() {
 	// Stop what runs (the queue's processes, Postgres, Redis) on Ctrl-C; the library's exit hooks do the rest.
 	onInterrupt(() => say('e2e: interrupted'));
 	const queueRuns = options.modes.includes('queue') && options.versions.includes(QUEUE_VERSION);
+	const editorRuns = options.editor && options.versions.some((v) => EDITOR_VERSIONS.includes(v));
 	// Chromium only when the editor checks run (and no other browser was chosen); Redis and PostgreSQL's server for
 	// queue mode, in the same step.
 	try {
 		await ensureDebianPackages(
 			{
-				needed: [...(options.editor && !process.env.CHROMIUM_PATH ? [CHROMIUM] : []), ...(queueRuns ? [REDIS, POSTGRES] : [])],
+				needed: [...(editorRuns && !process.env.CHROMIUM_PATH ? [CHROMIUM] : []), ...(queueRuns ? [REDIS, POSTGRES] : [])],
 				alsoInstall: [REDIS, POSTGRES],
 			},
 			(line) => say(`e2e: ${line}`),
@@ -285,14 +305,20 @@ async function main() {
 	const suites = [];
 	let tarball;
 	const pack = new Checks(say, 'pack');
+	// Every n8n the run needs, installed side by side on a cold cache before any check runs (scripts/n8n-runtime.js).
+	const versions = [...new Set(targets.map((t) => t.version))];
+	const prepared = await pack.run(`n8n ready: ${versions.map((v) => runtime.resolveRecipe(v).n8nVersion).join(', ')}`, async () => {
+		const runtimes = await runtime.ensureRuntimes(versions);
+		return runtimes.map((r) => `n8n ${r.n8nVersion} on Node ${r.nodeVersion}: ${r.status}`).join('; ');
+	});
 	await pack.run('npm run build && npm pack', async () => {
 		tarball = await lib.packTarball({ repoDir: REPO, outDir: path.join(REPO, '.e2e', 'pack') });
 	});
 	suites.push(pack);
-	if (tarball) {
+	if (tarball && prepared) {
 		for (const target of targets) {
 			if (runScenarios) suites.push(await runTarget(target, tarball, options));
-			if (options.editor && target.mode === 'single') suites.push(await runEditor(target.version, tarball));
+			if (options.editor && target.mode === 'single' && EDITOR_VERSIONS.includes(target.version)) suites.push(await runEditor(target.version, tarball));
 		}
 	}
 	const passed = suites.reduce((n, s) => n + s.passed, 0);

@@ -85,7 +85,7 @@ async function importWorkflows(instance, workflows) {
  * @property {string} stderr
  * @property {any} output               the execution n8n printed (`{ data: { resultData: { runData, error? } }, status, … }`), or undefined
  * @property {boolean} executed         true only when n8n printed an execution whose runData holds at least one node
- * @property {'success' | 'error' | string | undefined} status  `output.status`
+ * @property {'success' | 'error' | string | undefined} status  `output.status` (see printedStatus)
  * @property {string[]} nodesRun        names of the nodes in runData
  * @property {string | undefined} problem  why this run must not count as a clean result (no output, did not run, crash, timeout), else undefined
  * @property {boolean} crashed          n8n died from a signal or exited with a code other than 0 and 1
@@ -125,6 +125,18 @@ function parseExecutionJson(text) {
 }
 
 /**
+ * The execution's status as printed. n8n 1.88 prints the execution before it has set its final status (it prints
+ * "running"); its execute command decides success or failure by whether resultData holds an error, and so does this.
+ * @param {any} output
+ * @returns {string | undefined}
+ */
+function printedStatus(output) {
+	const status = output?.status;
+	if (status !== 'running' || !output.stoppedAt) return status;
+	return output.data?.resultData?.error ? 'error' : 'success';
+}
+
+/**
  * `n8n execute --id=<id> --rawOutput`. Never a silent success: when n8n printed no execution, or the execution ran
  * no node, `executed` is false and `problem` says why ("--id has to be set!" and an unknown id both exit without
  * running anything; the former even exits 0).
@@ -142,7 +154,7 @@ async function executeWorkflow(instance, workflowId, options = {}) {
 	const runData = output?.data?.resultData?.runData;
 	const nodesRun = runData && typeof runData === 'object' ? Object.keys(runData) : [];
 	const executed = nodesRun.length > 0;
-	const status = output?.status;
+	const status = printedStatus(output);
 	const printed = `${result.stdout}\n${result.stderr}`;
 	const crashed = !result.timedOut && (result.signal !== null || (result.code !== 0 && result.code !== 1));
 	// A finished execution: status "success" or "error" ("finished" is printed for successes only).

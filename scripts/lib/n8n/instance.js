@@ -45,7 +45,7 @@ async function createInstance({ version, root, name = 'n8n', userFolder, reset =
 	const requested = path.resolve(userFolder ?? path.join(root, `${name}-${major}-${stamp}-${process.pid}`));
 	const folder = prepareUserFolder(requested, Boolean(userFolder) && reset);
 
-	const base = runtime.runtimeEnv(cleanBaseEnv());
+	const base = runtime.runtimeEnv(cleanBaseEnv(), rt.nodeVersion);
 	/** @type {NodeJS.ProcessEnv} */
 	const env = {
 		...base,

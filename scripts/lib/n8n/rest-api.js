@@ -177,14 +177,20 @@ function restClient(instance, url, options = {}) {
 
 	// n8n 1.123 and 2.41 both take POST /rest/workflows/<id>/activate { versionId } (1.x activates the current
 	// version whatever versionId says; 2.x publishes that version, which must be in the workflow's history: an
-	// imported workflow's current version is).
+	// imported workflow's current version is). n8n 1.88 has no such route (404) and may report no versionId for an
+	// imported workflow: its editor's toggle saves the workflow with active: true (PATCH /rest/workflows/<id>).
 	/** @type {RestClient['activateWorkflow']} */
 	const activateWorkflow = async (workflowId) => {
 		const { versionId } = await currentWorkflow(workflowId);
-		if (typeof versionId !== 'string') throw new Error(`GET /rest/workflows/${workflowId} reported no versionId`);
-		const res = await request('POST', `/rest/workflows/${encodeURIComponent(workflowId)}/activate`, { versionId });
+		const id = encodeURIComponent(workflowId);
+		let call = `POST /rest/workflows/${workflowId}/activate`;
+		let res = typeof versionId === 'string' ? await request('POST', `/rest/workflows/${id}/activate`, { versionId }) : undefined;
+		if (!res || res.status === 404) {
+			call = `PATCH /rest/workflows/${workflowId}`;
+			res = await request('PATCH', `/rest/workflows/${id}`, { active: true, ...(typeof versionId === 'string' ? { versionId } : {}) });
+		}
 		if (res.status !== 200 || res.json?.data?.active !== true) {
-			throw new Error(`activating workflow ${workflowId}: POST /rest/workflows/${workflowId}/activate answered ${res.status}: ${res.text.slice(0, 500)}`);
+			throw new Error(`activating workflow ${workflowId}: ${call} answered ${res.status}: ${res.text.slice(0, 500)}`);
 		}
 		return res.json.data;
 	};

@@ -16,6 +16,7 @@ const { SSEClientTransport } = require('@modelcontextprotocol/sdk/client/sse.js'
 const lib = require('../../../scripts/lib/n8n');
 const { MCP_CLIENT_TOKEN, SECRETS, example } = require('../lib/fixtures');
 const { traffic } = require('../lib/sandbox');
+const { MAIN_VERSIONS } = require('.');
 
 /** @typedef {import('../../../scripts/lib/n8n').RunningN8n} RunningN8n */
 /** @typedef {import('../lib/context').Context} Context */
@@ -264,6 +265,7 @@ async function checkSse(n8n, ctx) {
 module.exports = {
 	needs: 'server',
 	topologies: ['single', 'queue'],
+	versions: MAIN_VERSIONS,
 	checks: [
 		{
 			name: 'MCP Server Trigger (examples/mcp-server.json, activated): without the token no client gets in; with it the MCP client lists the three OKdokument tools, each asking only for what a model can give',

@@ -14,6 +14,7 @@ const { EXECUTION_TIMEOUT_MS, example } = require('../lib/fixtures');
 const { postCallback, received, traffic } = require('../lib/sandbox');
 const { executionProblem, executionsOf, finishedExecution, startByWebhook, waitingExecution } = require('../lib/executions');
 const { WORKFLOW, NODE, PDF_BASE64, startWaiting, signAndExpectSignedPdf } = require('../lib/send-and-wait');
+const { SIGNED_RESUME_URL_VERSIONS } = require('.');
 
 /** @typedef {import('../../../scripts/lib/n8n').RunningN8n} RunningN8n */
 /** @typedef {import('../lib/context').Context} Context */
@@ -210,6 +211,7 @@ async function checkSendMany(n8n, { sandbox, say }) {
 module.exports = {
 	needs: 'server',
 	topologies: ['single', 'queue'],
+	versions: SIGNED_RESUME_URL_VERSIONS,
 	checks: [
 		{
 			name: 'Send and Wait: its signed resume URL is the callback; a forged callback keeps it waiting; an altered signature gets 401 from n8n; the signature resumes it with the signed PDF',

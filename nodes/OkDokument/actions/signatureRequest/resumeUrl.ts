@@ -23,6 +23,25 @@ export function resumeUrlFor(context: IExecuteFunctions, waitingFor: WaitingFor,
 }
 
 /** IPv4 ranges no one outside can reach, as [first byte, lowest second byte, highest second byte]. */
+/**
+ * Send and Wait needs a resume URL that n8n signs: only then does n8n refuse a forged or altered
+ * one itself, and its IDs are what the webhook checks against. n8n signs them from 1.110 on (n8n-core
+ * 1.109.0 added getSignedResumeUrl); on an older n8n the operation refuses before anything is sent
+ * instead of failing after the upload.
+ */
+export function refuseWithoutSignedResumeUrls(context: IExecuteFunctions, itemIndex: number): void {
+	if (typeof (context as Partial<IExecuteFunctions>).getSignedResumeUrl === 'function') return;
+	throw new NodeOperationError(
+		context.getNode(),
+		`Send and Wait for Signature needs n8n 1.110 or newer, which signs resume URLs; this n8n does not (item index ${itemIndex})`,
+		{
+			itemIndex,
+			description:
+				'Nothing was sent. Update n8n, or send the document with Signature Request → Create and continue with Signature Request → Wait for Signature, which needs no signed URL: it confirms every callback with OKdokument.',
+		},
+	);
+}
+
 const PRIVATE_IPV4: ReadonlyArray<readonly [number, number, number]> = [
 	[0, 0, 255],
 	[10, 0, 255],

@@ -4,7 +4,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { readSignedPdfField, signedPdfProperties } from '../../callbacks/signedPdf';
-import { refuseUnreachableResumeUrl, resumeUrlFor } from './resumeUrl';
+import { refuseUnreachableResumeUrl, refuseWithoutSignedResumeUrls, resumeUrlFor } from './resumeUrl';
 import { sendSignatureRequest } from './send';
 import { readSigningInput, signingProperties } from './signingInput';
 import { refuseWhatCannotWait, waitForOutcome } from './waiting';
@@ -65,6 +65,7 @@ export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
+	refuseWithoutSignedResumeUrls(this, itemIndex);
 	refuseWhatCannotWait(this, itemIndex);
 	const input = await readSigningInput.call(this, itemIndex, { sendInfoUrl: false, signerByEmail: true });
 	const waitTill = readWaitTill(this, itemIndex, linkLifetime(input.expirationTime));
