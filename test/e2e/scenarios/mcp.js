@@ -265,6 +265,7 @@ async function checkSse(n8n, ctx) {
 module.exports = {
 	needs: 'server',
 	topologies: ['single', 'queue'],
+	// The MCP Server Trigger is n8n's, not the package's: tested where users run it most, to keep CI's run short.
 	versions: MAIN_VERSIONS,
 	checks: [
 		{
