@@ -29,24 +29,24 @@ function triggerTarget() {
 }
 
 /**
- * The bytes of the file the trigger attached, as n8n stored them. In queue mode n8n 2.41.1 (binary data in the
- * database) files a file that a trigger's webhook attached under the execution "temp" and never under the execution
- * it started: the workflow's next nodes get it, but the REST API, and so the editor's preview and download, answers
- * 404. There the bytes are read from Postgres, and the 404 is checked, so that this test notices when n8n changes it.
+ * The bytes of the file the trigger attached, read as the editor reads them (n8n's REST API). In queue mode the row
+ * in Postgres is also checked to be filed under the execution the callback started: a file that a trigger's webhook
+ * attached is filed by n8n 2.41.1 under the execution "temp", which the REST API answers 404 for; the trigger
+ * downloads the PDF when its execution runs, so that this does not happen.
  * @param {RunningN8n} n8n
  * @param {Context} ctx
  * @param {{ id?: string, data?: string }} binary
+ * @param {string} executionId
  * @returns {Promise<{ bytes: Buffer, how: string }>}
  */
-async function attachedFile(n8n, { topology }, binary) {
-	if (topology.kind !== 'queue') return { bytes: await n8n.binaryData(binary), how: 'from n8n' };
+async function attachedFile(n8n, { topology }, binary, executionId) {
+	const bytes = await n8n.binaryData(binary);
+	if (topology.kind !== 'queue') return { bytes, how: 'from n8n' };
 	const queue = /** @type {import('../../../scripts/lib/n8n/queue').RunningQueue} */ (n8n);
-	const viaRest = await queue.requestBuffer(`/rest/binary-data?id=${encodeURIComponent(String(binary.id))}&action=download`);
-	assert.equal(viaRest.status, 404, 'n8n now serves a trigger’s file in queue mode: read it through the REST API again (and update the README)');
 	const stored = await queue.storedBinary(String(binary.id));
 	assert.ok(stored, `no row for ${binary.id} in binary_data`);
-	assert.deepEqual([stored.sourceType, stored.sourceId], ['execution', 'temp']);
-	return { bytes: stored.bytes, how: 'from Postgres (n8n 2.41.1’s REST API answers 404 for it: it is filed under execution "temp")' };
+	assert.deepEqual([stored.sourceType, stored.sourceId], ['execution', String(executionId)], 'the file is filed under the execution the callback started');
+	return { bytes, how: `from n8n (filed under execution ${executionId} in Postgres)` };
 }
 
 /**
@@ -92,7 +92,7 @@ async function checkTriggerSigned(n8n, ctx) {
 	assert.ok(binary, `the trigger attached no PDF: ${JSON.stringify(item.binary)}`);
 	assert.equal(binary.mimeType, 'application/pdf');
 	assert.equal(binary.fileName, `${documentId}.pdf`);
-	const { bytes, how } = await attachedFile(n8n, ctx, binary);
+	const { bytes, how } = await attachedFile(n8n, ctx, binary, finished.id);
 	assert.ok(bytes.equals(signedPdf), `the attached file (${bytes.length} bytes) is not the signed PDF (${signedPdf.length} bytes)`);
 	assert.deepEqual(lib.nodeOutputs(finished, 'Signing finished'), [[{ state: 'signed', documentId, signatureRequestId, confirmed: true }]]);
 	assert.deepEqual(traffic(sandbox), [
