@@ -34,6 +34,7 @@ const SCENARIOS = [
 	'send-and-wait', // Send and Wait for Signature: forged, altered, signed, canceled, timed out, many documents
 	'trigger', // the OKdokument Trigger with a real and a forged callback
 	'trigger-exactly-once', // the trigger's memory (repeats, a restart of n8n) and Catch Missed Events
+	'trigger-burst', // each event once under load: bursts of callbacks, replayed, across a restart; Send and Wait's copies
 	'examples', // the examples of Create → Wait → Download and of the trigger, as a user runs them
 	'queue-faults', // queue mode: a worker killed while an execution waits, Redis restarted
 	'secrets-scan', // the API keys nowhere in what n8n printed, answered or stored (SQLite, or Postgres and every log)
