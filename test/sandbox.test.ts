@@ -356,6 +356,24 @@ describe('OKdokument sandbox', () => {
 			expect(sandbox.getSignatureRequest('abc')?.sendInfoURL).toBe('https://late.example');
 		});
 
+		it('hold: answers normally once released, every held request at once', async () => {
+			sandbox.setFault({ type: 'hold', times: 2, path: '/JSON/counter' });
+			const answered: number[] = [];
+			const calls = [call('GET', '/JSON/counter'), call('GET', '/JSON/counter')].map((pending) =>
+				pending.then((answer) => {
+					answered.push(Date.now());
+					return answer.status;
+				}),
+			);
+			while (sandbox.requests.length < 2) await new Promise((resolve) => setTimeout(resolve, 10));
+			await new Promise((resolve) => setTimeout(resolve, 100));
+			expect(answered).toHaveLength(0);
+			expect(sandbox.releaseHeld()).toBe(2);
+			expect(await Promise.all(calls)).toEqual([200, 200]);
+			expect((await call('GET', '/JSON/counter')).status).toBe(200);
+			expect(sandbox.releaseHeld()).toBe(0);
+		});
+
 		it('drop: closes the socket without an answer but still records the request', async () => {
 			sandbox.setFault({ type: 'drop', times: 1 });
 			await expect(call('GET', '/JSON/counter')).rejects.toThrow();
@@ -415,6 +433,20 @@ describe('OKdokument sandbox', () => {
 			} finally {
 				agent.destroy();
 			}
+		});
+
+		it('ends a held request', async () => {
+			const other = await startSandbox();
+			other.setFault({ type: 'hold' });
+			const outcome = fetch(`${other.url}/JSON/counter`, { headers: { 'x-api-key': DEFAULT_API_KEY } }).then(
+				() => 'answered',
+				() => 'failed',
+			);
+			while (other.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+			const started = Date.now();
+			await other.stop();
+			expect(Date.now() - started).toBeLessThan(1000);
+			expect(await outcome).toBe('failed');
 		});
 
 		it('aborts a pending delayed answer without waiting for its timer', async () => {
