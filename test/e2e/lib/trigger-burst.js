@@ -14,6 +14,7 @@ const { pooled } = require('../../../scripts/lib/pooled');
 const { sleep } = require('../../../scripts/lib/n8n/wait-for');
 const { testWorkflow } = require('./fixtures');
 const { postCallback } = require('./sandbox');
+const { callbackPayload } = require('../../../sandbox/dialects');
 const { executionProblem, finishedExecution } = require('./executions');
 
 /** @typedef {import('../../../scripts/lib/n8n').RunningN8n} RunningN8n */
@@ -78,6 +79,62 @@ async function signAll(sandbox, requests) {
 	});
 }
 
+/** How long the copies' confirmations may take to reach the sandbox before it answers those that did. */
+const HOLD_MS = 60_000;
+
+/**
+ * The signer signs one request, and copies of its callback go out at the same moment: `copies` in all, OKdokument's
+ * own delivery and its redeliveries to the Send Info URL, of which `elsewhere.copies` go to `elsewhere.url` instead
+ * (another n8n process; the same body). n8n handles calls one after another, a little apart, so copies that arrive
+ * together would still reach the node's check one by one; to make them meet there, the sandbox holds OKdokument's
+ * answers to the confirmation each copy asks for (GET /JSON/document/metadata/<id>) until every copy has asked (or
+ * HOLD_MS passed), then answers them all at once. Resolves when n8n answered every copy, with every delivery.
+ * @param {Sandbox} sandbox
+ * @param {{ signatureRequestId: string, documentId: string }} request
+ * @param {number} copies
+ * @param {{ url: string, copies: number }} [elsewhere]
+ * @returns {Promise<Delivery[]>}
+ */
+async function signWithCopies(sandbox, { signatureRequestId, documentId }, copies, elsewhere = { url: '', copies: 0 }) {
+	const since = Date.now();
+	const confirmation = `/JSON/document/metadata/${encodeURIComponent(documentId)}`;
+	sandbox.setFault({ type: 'hold', path: confirmation, times: copies });
+	// sign() marks the request signed before its first await, so the redeliveries find a finished round.
+	const signing = sandbox.sign(signatureRequestId);
+	const payload = callbackPayload(sandbox.dialect, { outcome: 'signed', documentId, signatureRequestId, baseUrl: sandbox.url });
+	const sent = Promise.all([
+		signing,
+		...Array.from({ length: copies - elsewhere.copies - 1 }, () => sandbox.redeliverCallback(signatureRequestId)),
+		...Array.from({ length: elsewhere.copies }, () => post(elsewhere.url, payload, signatureRequestId)),
+	]);
+	let done = false;
+	void sent.finally(() => {
+		done = true;
+	});
+	const asked = () => sandbox.requests.filter((r) => r.path === confirmation && r.receivedAt >= since).length;
+	while (!done && asked() < copies && Date.now() - since < HOLD_MS) await sleep(50);
+	sandbox.clearFaults();
+	sandbox.releaseHeld();
+	const [, ...others] = await sent;
+	const viaSandbox = sandbox.callbacks
+		.filter((c) => c.signatureRequestId === signatureRequestId && c.sentAt >= since)
+		.map(({ status, error, sentAt, answeredAt }) => ({ signatureRequestId, status, ...(error === undefined ? {} : { error }), sentAt, answeredAt }));
+	return [...viaSandbox, ...others.filter((d) => d !== undefined && 'sentAt' in d)];
+}
+
+/**
+ * A callback's body POSTed to `url`, as a delivery.
+ * @param {string} url
+ * @param {unknown} payload
+ * @param {string} signatureRequestId
+ * @returns {Promise<Delivery>}
+ */
+async function post(url, payload, signatureRequestId) {
+	const sentAt = Date.now();
+	const answer = await postCallback(url, payload).catch((/** @type {unknown} */ error) => ({ status: null, text: String(error) }));
+	return { signatureRequestId, status: answer.status, ...(answer.status === null ? { error: answer.text } : {}), sentAt, answeredAt: Date.now() };
+}
+
 /**
  * The same callbacks once more, all at once: to the Send Info URL, as OKdokument would resend them (the sandbox's
  * redelivery), or with `to`, the same body POSTed to another URL (another n8n process).
@@ -94,13 +151,28 @@ async function replay(sandbox, requests, to) {
 				const { status, error, sentAt, answeredAt } = lastDelivery(sandbox, r.signatureRequestId);
 				return { signatureRequestId: r.signatureRequestId, status, ...(error === undefined ? {} : { error }), sentAt, answeredAt };
 			}
-			const { payload } = lastDelivery(sandbox, r.signatureRequestId);
-			const sentAt = Date.now();
-			const answer = await postCallback(to(r), payload).catch((/** @type {unknown} */ error) => ({ status: null, text: String(error) }));
-			return { signatureRequestId: r.signatureRequestId, status: answer.status, ...(answer.status === null ? { error: answer.text } : {}), sentAt, answeredAt: Date.now() };
+			return await post(to(r), lastDelivery(sandbox, r.signatureRequestId).payload, r.signatureRequestId);
 		}),
 	);
 }
+
+/**
+ * How the deliveries were answered: { "200": 198, "no answer": 2 }.
+ * @param {{ status: number | null }[]} deliveries
+ * @returns {Record<string, number>}
+ */
+function answers(deliveries) {
+	/** @type {Record<string, number>} */
+	const tally = {};
+	for (const { status } of deliveries) {
+		const key = status === null ? 'no answer' : String(status);
+		tally[key] = (tally[key] ?? 0) + 1;
+	}
+	return tally;
+}
+
+/** @param {Record<string, number>} tally  e.g. answers(…) @returns {string} "200 ×198, no answer ×2" */
+const describeAnswers = (tally) => Object.entries(tally).map(([status, n]) => `${status} ×${n}`).join(', ');
 
 /**
  * The deliveries n8n did not answer with a 2xx, as "sr-… 500", at most `max` of them.
@@ -113,21 +185,21 @@ function notAnswered2xx(deliveries, max = 5) {
 }
 
 /**
- * The workflow's executions once there are at least `atLeast` and none is new or running, then once more after
- * `quietMs` (time for any that must not start to show): newest first.
+ * The workflow's executions (by default trigger-burst.json's) once there are at least `atLeast` and none is new or
+ * running, then once more after `quietMs` (time for any that must not start to show): newest first.
  * @param {RunningN8n} n8n
- * @param {{ atLeast: number, quietMs: number, timeoutMs?: number }} options
+ * @param {{ atLeast: number, quietMs: number, timeoutMs?: number, workflowId?: string }} options
  * @returns {Promise<ExecutionSummary[]>}
  */
-async function settledExecutions(n8n, { atLeast, quietMs, timeoutMs = 180_000 }) {
+async function settledExecutions(n8n, { atLeast, quietMs, timeoutMs = 180_000, workflowId = WORKFLOW.id }) {
 	/** @type {ExecutionSummary[]} */
 	let last = [];
 	const unfinished = () => last.filter((e) => ['new', 'running'].includes(e.status));
 	const settle = () =>
 		lib.waitFor(
-			`${atLeast} execution(s) of ${WORKFLOW.id}, all finished`,
+			`${atLeast} execution(s) of ${workflowId}, all finished`,
 			async () => {
-				last = await n8n.executions(WORKFLOW.id);
+				last = await n8n.executions(workflowId);
 				return last.length >= atLeast && unfinished().length === 0 ? last : undefined;
 			},
 			{ timeoutMs, intervalMs: 1000, describe: () => `${last.length}, ${unfinished().length} of them new or running` },
@@ -201,4 +273,4 @@ function notEachOnce(events, requests) {
 	return ok ? undefined : `${events.length} executions for ${requests.length} events: ${JSON.stringify(counts)}`;
 }
 
-module.exports = { WORKFLOW, WEBHOOK_PATH, triggerUrl, addRequests, signAll, replay, notAnswered2xx, settledExecutions, eventsOf, startsPerDocument, notEachOnce };
+module.exports = { WORKFLOW, WEBHOOK_PATH, triggerUrl, addRequests, signAll, signWithCopies, replay, answers, describeAnswers, notAnswered2xx, settledExecutions, eventsOf, startsPerDocument, notEachOnce };

@@ -4,11 +4,12 @@
 /**
  * Each event once under load, in a running n8n (test/e2e/lib/trigger-burst.js): 40 distinct genuine callbacks at once
  * start 40 executions of the OKdokument Trigger's workflow; the same 40 again at once start none, nor after n8n
- * restarted; one new event starts one. Send and Wait for Signature: 20 copies of the genuine callback at once resume
- * its execution once, download the signed PDF once, and are all answered below 500. In queue mode every callback
- * goes to one webhook processor (the set-up the README asks for); the last check measures what the README says about
- * the other set-up, callbacks split between two webhook processors: what it asserts holds there too (every event at
- * least once, every callback answered 200), and it reports how many events started twice.
+ * restarted; one new event whose callback comes 20 times at once starts one. Send and Wait for Signature: 20 copies
+ * of the genuine callback at once resume its execution once, download the signed PDF once, and are all answered below
+ * 500. In queue mode every callback goes to one webhook processor (the set-up the README asks for); the last check
+ * measures the other set-up, callbacks split between two webhook processors, for the trigger and for Send and Wait:
+ * it asserts what holds there too (every event at least once, every callback answered 2xx) and reports how many
+ * started twice.
  */
 
 const assert = require('node:assert/strict');
@@ -18,9 +19,7 @@ const lib = require('../../../scripts/lib/n8n');
 const { CALLBACK_TIMEOUT_MS } = require('../../../sandbox/signer');
 const { executionProblem, finishedExecution } = require('../lib/executions');
 const sendAndWait = require('../lib/send-and-wait');
-const { postCallback } = require('../lib/sandbox');
-const { callbackPayload } = require('../../../sandbox/dialects');
-const { WORKFLOW, WEBHOOK_PATH, addRequests, signAll, replay, notAnswered2xx, settledExecutions, eventsOf, startsPerDocument, notEachOnce } = require('../lib/trigger-burst');
+const { WORKFLOW, WEBHOOK_PATH, addRequests, signAll, signWithCopies, replay, answers, describeAnswers, notAnswered2xx, settledExecutions, eventsOf, startsPerDocument, notEachOnce } = require('../lib/trigger-burst');
 
 /** @typedef {import('../../../scripts/lib/n8n').RunningN8n} RunningN8n */
 /** @typedef {import('../../../scripts/lib/n8n/queue').RunningQueue} RunningQueue */
@@ -124,14 +123,16 @@ async function checkBurst(ctx) {
 	assert.equal(afterRestart.length - before, BURST, `after the restart the same ${BURST} callbacks started ${afterRestart.length - before - BURST} executions`);
 
 	const [fresh] = addRequests(sandbox, 'one-more', 1, [n8n.webhookUrl]);
-	assertAll2xx(await signAll(sandbox, [fresh]), 'callback of a new event');
+	const copies = await signWithCopies(sandbox, fresh, COPIES);
+	assert.equal(copies.length, COPIES);
+	assertAll2xx(copies, `copies of the callback of a new event`);
 	const afterNew = await settledExecutions(n8n, { atLeast: before + BURST + 1, quietMs: QUIET_MS });
-	assert.equal(afterNew.length - before, BURST + 1, `one new event started ${afterNew.length - before - BURST} executions`);
+	assert.equal(afterNew.length - before, BURST + 1, `one new event, its callback ${COPIES} times at once, started ${afterNew.length - before - BURST} executions`);
 	const [last] = await eventsOf(n8n, afterNew.slice(0, 1));
 	if (!last.redacted) assert.equal(last.documentId, fresh.documentId);
 	say(
 		`      ${BURST} callbacks at once → ${BURST} executions (all answered 2xx within ${lib.formatDuration(answeredMs)}; first callback to last execution finished: ${lib.formatDuration(burstMs)}); ` +
-			`the same ${BURST} again → 0; after ${ctx.topology.kind === 'single' ? 'n8n restarted' : 'the webhook processors restarted'} → 0; one new event → 1` +
+			`the same ${BURST} again → 0; after ${ctx.topology.kind === 'single' ? 'n8n restarted' : 'the webhook processors restarted'} → 0; one new event, its callback ${COPIES} times at once → 1` +
 			redactionNote([...events, last]),
 	);
 }
@@ -147,10 +148,7 @@ async function checkSendAndWaitCopies(ctx) {
 	const executionsBefore = (await n8n.executions(sendAndWait.WORKFLOW.id)).length;
 	const since = Date.now();
 
-	// The signer signs (OKdokument's own callback) and 19 copies of that callback go out with it.
-	const signing = sandbox.sign(signatureRequestId);
-	await Promise.all([signing, ...Array.from({ length: COPIES - 1 }, () => sandbox.redeliverCallback(signatureRequestId))]);
-	const copies = sandbox.callbacks.filter((c) => c.signatureRequestId === signatureRequestId && c.sentAt >= since);
+	const copies = await signWithCopies(sandbox, { signatureRequestId, documentId: record.documentId }, COPIES);
 	assert.equal(copies.length, COPIES);
 	const statuses = copies.map((c) => c.status);
 	assert.ok(statuses.every((s) => s !== null && s < 500), `copies answered ${statuses.join(', ')}`);
@@ -171,11 +169,8 @@ async function checkSendAndWaitCopies(ctx) {
 	await new Promise((resolve) => setTimeout(resolve, QUIET_MS));
 	assert.equal((await n8n.executions(sendAndWait.WORKFLOW.id)).length, executionsBefore, 'a copy started an execution');
 
-	/** @type {Record<string, number>} */
-	const tally = {};
-	for (const s of statuses) tally[String(s)] = (tally[String(s)] ?? 0) + 1;
 	say(
-		`      execution ${executionId}: resumed once, "After signing" ran once, 1 download; the ${COPIES} copies were answered ${Object.entries(tally).map(([s, n]) => `${s} ×${n}`).join(', ')}` +
+		`      execution ${executionId}: resumed once, "After signing" ran once, 1 download; the ${COPIES} copies were answered ${describeAnswers(answers(copies))}` +
 			redactionNote([{ redacted }]),
 	);
 }
@@ -231,27 +226,15 @@ async function sendAndWaitCopiesSplit(ctx, n8n, [a, b]) {
 	const signatureRequestId = 'sr-e2e-burst-copies-split';
 	const { executionId, record } = await sendAndWait.startWaiting(n8n, ctx, { signatureRequestId });
 	const since = Date.now();
-	const payload = callbackPayload(sandbox.dialect, { outcome: 'signed', documentId: record.documentId, signatureRequestId, baseUrl: sandbox.url });
-	const toOther = Array.from({ length: COPIES / 2 }, () =>
-		postCallback(record.sendInfoURL.replace(a, b), payload).then(
-			(answer) => answer.status,
-			() => null,
-		),
-	);
-	const signing = sandbox.sign(signatureRequestId);
-	await Promise.all([signing, ...Array.from({ length: COPIES / 2 - 1 }, () => sandbox.redeliverCallback(signatureRequestId))]);
-	const statuses = [...sandbox.callbacks.filter((c) => c.signatureRequestId === signatureRequestId && c.sentAt >= since).map((c) => c.status), ...(await Promise.all(toOther))];
+	const deliveries = await signWithCopies(sandbox, { signatureRequestId, documentId: record.documentId }, COPIES, { url: record.sendInfoURL.replace(a, b), copies: COPIES / 2 });
 	const finished = await finishedExecution(n8n, executionId);
 	assert.equal(finished.status, 'success', executionProblem(finished));
 	const runs = finished.data?.resultData?.runData?.['After signing']?.length ?? 0;
 	assert.ok(runs >= 1, '"After signing" never ran');
-	/** @type {Record<string, number>} */
-	const tally = {};
-	for (const status of statuses) tally[String(status)] = (tally[String(status)] ?? 0) + 1;
 	return {
 		runs,
 		downloads: sandbox.requests.filter((r) => r.method === 'GET' && r.path === `/JSON/document/${record.documentId}` && r.receivedAt >= since).length,
-		answered: Object.entries(tally).map(([status, n]) => `${status} ×${n}`).join(', '),
+		answered: describeAnswers(answers(deliveries)),
 	};
 }
 
@@ -261,12 +244,12 @@ module.exports = {
 	topologies: ['single', 'queue'],
 	checks: [
 		{
-			name: `OKdokument Trigger, a burst: ${BURST} distinct callbacks at once start ${BURST} executions; the same ${BURST} again start none, nor after a restart; one new event starts one`,
+			name: `OKdokument Trigger, a burst: ${BURST} distinct callbacks at once start ${BURST} executions; the same ${BURST} again start none, nor after a restart; one new event, its callback ${COPIES} times at once, starts one`,
 			run: (ctx) => patiently(ctx, () => checkBurst(ctx)),
 		},
 		{
 			name: `Send and Wait for Signature: ${COPIES} copies of the genuine callback at once resume the execution once, the next node runs once, one PDF download, every copy answered below 500`,
-			run: checkSendAndWaitCopies,
+			run: (ctx) => patiently(ctx, () => checkSendAndWaitCopies(ctx)),
 		},
 		{
 			name: `queue mode, measured: ${BURST} trigger callbacks split between two webhook processors start ${BURST} executions; replayed on the other processor, how many start again; Send and Wait's copies split the same way`,
