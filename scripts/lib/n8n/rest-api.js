@@ -195,8 +195,8 @@ async function listExecutions(request, workflowId) {
 /**
  * n8n pings its database every few seconds and answers every REST call 503 "Database is not ready!" from a ping that
  * timed out until one succeeds. With SQLite that happens under a burst of webhook calls on a busy machine (n8n 2.41:
- * "Database ping failed (1): Database connection timed out", then "Database connection recovered"): a GET is asked
- * again for up to this long.
+ * "Database ping failed (1): Database connection timed out", then "Database connection recovered"): a GET so answered,
+ * or not answered in time, is asked again for up to this long.
  */
 const DATABASE_NOT_READY_MS = 60_000;
 
@@ -220,9 +220,15 @@ function restClient(instance, url, options = {}) {
 		cookie ??= await login(url);
 		const deadline = Date.now() + DATABASE_NOT_READY_MS;
 		for (;;) {
-			const res = await http(`${url}${urlPath}`, { method, headers: { cookie }, body });
-			options.onResponse?.(res.text);
-			if (method !== 'GET' || !isDatabaseNotReady(res) || Date.now() > deadline) return { status: res.status, json: res.json, text: res.text };
+			const res = await http(`${url}${urlPath}`, { method, headers: { cookie }, body }).catch((/** @type {unknown} */ error) => {
+				// A GET that timed out is asked again too (n8n under a burst can take longer than http()'s 15 s).
+				if (method === 'GET' && error instanceof Error && error.name === 'TimeoutError' && Date.now() < deadline) return undefined;
+				throw error;
+			});
+			if (res) {
+				options.onResponse?.(res.text);
+				if (method !== 'GET' || !isDatabaseNotReady(res) || Date.now() > deadline) return { status: res.status, json: res.json, text: res.text };
+			}
 			await new Promise((resolve) => setTimeout(resolve, 1000));
 		}
 	};
