@@ -39,7 +39,7 @@ const { onInterrupt } = require('../scripts/lib/n8n/shutdown');
 const { REPO, testWorkflow } = require('../test/e2e/lib/fixtures');
 const { startE2eSandbox, postCallback } = require('../test/e2e/lib/sandbox');
 const { jobProblem } = require('../test/e2e/lib/queue-proof');
-const { writeSection } = require('./lib/results-section');
+const { writeSection, writeRawResults } = require('./lib/results-section');
 const { pooled } = require('../scripts/lib/pooled');
 const { packPackage, startQueueWithPackage, machine } = require('./lib/n8n-setup');
 
@@ -345,8 +345,7 @@ async function main() {
 			contenders: measured,
 			durationSeconds: (Date.now() - started) / 1000,
 		};
-		fs.mkdirSync(path.join(__dirname, 'out'), { recursive: true });
-		fs.writeFileSync(path.join(__dirname, 'out', 'queue-load.json'), `${JSON.stringify(results, null, 2)}\n`);
+		writeRawResults('queue-load', results);
 		const section = markdown(results);
 		process.stdout.write(`\n${section}\n`);
 		const failures = measured.flatMap((c) => [

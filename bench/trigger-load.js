@@ -6,7 +6,11 @@
  * `npm run bench:trigger`: the OKdokument Trigger's "each event once" under load, in real n8n against the local
  * sandbox (test/e2e/workflows/trigger-burst.json: OKdokument Trigger → No Op, Confirm With OKdokument on).
  *
- *   node bench/trigger-load.js [--events 200] [--setups single-1,single-2,queue,queue-split] [--out bench/RESULTS.md]
+ *   node bench/trigger-load.js [--events 200] [--setups single-1,single-2,queue,queue-split] [--db-pool-size N] [--keep]
+ *                              [--out bench/RESULTS.md]
+ *
+ * --db-pool-size sets DB_POSTGRESDB_POOL_SIZE for every queue-mode process (n8n's default: 2); --keep keeps the queue's
+ * folder (its processes' logs) for a look afterwards.
  *
  * Set-ups: one `n8n start` (SQLite) of n8n 1.123.81 (single-1) and of 2.41.1 (single-2); n8n 2.41.1 in queue mode
  * (Postgres, Redis, a main, two workers, two webhook processors; scripts/lib/n8n/queue.js) with every callback sent
@@ -42,7 +46,7 @@ const { http } = require('../scripts/lib/n8n/rest-api');
 const { CALLBACK_TIMEOUT_MS } = require('../sandbox/signer');
 const burst = require('../test/e2e/lib/trigger-burst');
 const { executionProblem } = require('../test/e2e/lib/executions');
-const { writeSection } = require('./lib/results-section');
+const { writeSection, writeRawResults } = require('./lib/results-section');
 const { packPackage, startQueueWithPackage, startSingleWithPackage, machine } = require('./lib/n8n-setup');
 
 const SETUPS = ['single-1', 'single-2', 'queue', 'queue-split'];
@@ -80,7 +84,8 @@ function log(line) {
 
 /** @param {string[]} argv */
 function parseArgs(argv) {
-	const options = { events: 200, setups: [...SETUPS], out: path.join(__dirname, 'RESULTS.md') };
+	/** @type {{ events: number, setups: string[], out: string, dbPoolSize: number | undefined, keep: boolean }} */
+	const options = { events: 200, setups: [...SETUPS], out: path.join(__dirname, 'RESULTS.md'), dbPoolSize: undefined, keep: false };
 	for (let i = 0; i < argv.length; i++) {
 		const [flag, inline] = argv[i].split(/=(.*)/s);
 		const value = () => inline ?? argv[++i];
@@ -91,7 +96,11 @@ function parseArgs(argv) {
 			options.setups = String(value()).split(',').map((s) => s.trim()).filter(Boolean);
 			const unknown = options.setups.filter((s) => !SETUPS.includes(s));
 			if (unknown.length > 0 || options.setups.length === 0) throw new Error(`--setups takes ${SETUPS.join(', ')}, not "${unknown.join(', ')}"`);
-		} else if (flag === '--out') options.out = path.resolve(value());
+		} else if (flag === '--db-pool-size') {
+			options.dbPoolSize = Number(value());
+			if (!Number.isInteger(options.dbPoolSize) || options.dbPoolSize < 1) throw new Error('--db-pool-size needs a whole number of at least 1');
+		} else if (flag === '--keep') options.keep = true;
+		else if (flag === '--out') options.out = path.resolve(value());
 		else if (flag === '--help' || flag === '-h') {
 			process.stdout.write(`${fs.readFileSync(__filename, 'utf8').split('*/')[0]}*/\n`);
 			process.exit(0);
@@ -203,9 +212,23 @@ async function runSetup(setup) {
 	const restarted = await step(setup, 'after a restart', () => burst.replay(sandbox, requests));
 	const executions = [...first.started, ...again.started, ...restarted.started];
 	const events = await burst.eventsOf(setup.n8n(), executions.filter((e) => e.status === 'success'));
-	const perDocument = burst.startsPerDocument(events, requests);
-	const notEachOnce = burst.notEachOnce(events, requests);
-	return { key, label, events: count, storedBeforeRestart, baseline: baseline.result, steps: [first.result, again.result, restarted.result], executions: executions.length, perDocument, notEachOnce };
+	const measured = {
+		key,
+		label,
+		events: count,
+		storedBeforeRestart,
+		baseline: baseline.result,
+		steps: [first.result, again.result, restarted.result],
+		executions: executions.length,
+		perDocument: burst.startsPerDocument(events, requests),
+		notEachOnce: burst.notEachOnce(events, requests),
+	};
+	if (!setup.againTo) return measured;
+	// Where the guarantee ends: new events, each callback at both processors at the same moment.
+	const fresh = burst.addRequests(sandbox, `${key}-twice`, count, [setup.firstUrls[0]]);
+	const twice = await step(setup, 'each callback at both processors at once', () => burst.signAllTwice(sandbox, fresh, setup.againTo ?? ((r) => r.url)));
+	const twiceEvents = await burst.eventsOf(setup.n8n(), twice.started.filter((e) => e.status === 'success'));
+	return { ...measured, twice: { ...twice.result, perDocument: burst.startsPerDocument(twiceEvents, fresh) } };
 }
 
 /** @param {number} ms */
@@ -220,22 +243,25 @@ function markdown(results) {
 	const n = results.events;
 	const guaranteed = results.setups.filter((/** @type {any} */ s) => s.key !== 'queue-split');
 	const split = results.setups.find((/** @type {any} */ s) => s.key === 'queue-split');
+	const not2xx = (/** @type {any[]} */ steps) => steps.reduce((/** @type {number} */ sum, /** @type {any} */ st) => sum + st.not2xx.count, 0);
+	const events = (/** @type {any} */ d) => `${d.once} once, ${d.more} more than once (${d.extra} extra), ${d.never} never${d.unreadable > 0 ? `; ${d.unreadable} redacted by n8n, unread` : ''}`;
+	const times = (/** @type {any} */ s) => {
+		const [b] = s.steps;
+		return `${seconds(b.lastAnsweredMs)} (${seconds(s.baseline.lastAnsweredMs)}); ${b.answeredAfter10s} after more than 10 s (${s.baseline.answeredAfter10s}) | **${seconds(b.lastFinishedMs)}** (${seconds(s.baseline.lastFinishedMs)})`;
+	};
 	const row = (/** @type {any} */ s) => {
-		const not2xx = s.steps.reduce((/** @type {number} */ sum, /** @type {any} */ st) => sum + st.not2xx.count, 0);
-		const late = s.steps.reduce((/** @type {number} */ sum, /** @type {any} */ st) => sum + st.answeredAfter10s, 0);
 		const [b, a, r] = s.steps;
-		const d = s.perDocument;
-		const unreadable = d.unreadable > 0 ? `; ${d.unreadable} redacted by n8n, unread` : '';
-		return `| ${s.label} | ${b.started} | ${a.started} | ${r.started} | **${s.executions}** | ${d.once} once, ${d.more} more than once (${d.extra} extra), ${d.never} never${unreadable} | **${not2xx}** (${late} after more than 10 s) | ${seconds(b.lastAnsweredMs)} (${seconds(s.baseline.lastAnsweredMs)}) | **${seconds(b.lastFinishedMs)}** (${seconds(s.baseline.lastFinishedMs)}) |`;
+		return `| ${s.label} | ${b.started} | ${a.started} | ${r.started} | **${s.executions}** | ${events(s.perDocument)} | **${not2xx(s.steps)}** | ${times(s)} |`;
+	};
+	const splitRow = (/** @type {any} */ s) => {
+		const [b, a, r] = s.steps;
+		return `| ${s.label} | ${b.started} | ${a.started} | ${r.started} | ${events(s.perDocument)} | **${s.twice.started}** for ${n}: ${events(s.twice.perDocument)} | ${not2xx([...s.steps, s.twice])} |`;
 	};
 	const detail = (/** @type {any} */ s) =>
-		[s.baseline, ...s.steps].map(
-			(/** @type {any} */ st) => `| ${s.label} | ${st.step} | ${burst.describeAnswers(st.answers)} | ${st.answeredAfter10s} | ${seconds(st.lastAnsweredMs)} | ${st.started} | ${seconds(st.lastFinishedMs)} |`,
+		[s.baseline, ...s.steps, ...(s.twice ? [s.twice] : [])].map(
+			(/** @type {any} */ st) =>
+				`| ${s.label} | ${st.step} | ${burst.describeAnswers(st.answers)} | ${st.answeredAfter10s} | ${seconds(st.lastAnsweredMs)} | ${st.started} | ${st.failed}${st.failures.length > 0 ? `: ${st.failures.join('; ')}` : ''} | ${seconds(st.lastFinishedMs)} |`,
 		);
-	const header = (/** @type {string} */ executions) => [
-		`| Set-up | Started by the burst | Again | After a restart | ${executions} | Events | Callbacks not answered 2xx | First callback → last answered (n8n's Webhook node) | First callback → last execution finished (n8n's Webhook node) |`,
-		'| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: |',
-	];
 	return [
 		`## OKdokument Trigger: ${n} callbacks in one burst, the same again, and again after a restart`,
 		'',
@@ -255,7 +281,8 @@ function markdown(results) {
 		`${QUIET_MS / 1000} s (in queue mode the count is checked against Postgres); times are from the first callback of the burst (n8n's`,
 		'stoppedAt for the executions).',
 		'',
-		...header(`Executions in all (goal ${n})`),
+		`| Set-up | Started by the burst | Again | After a restart | Executions in all (goal ${n}) | Events | Callbacks not answered 2xx (goal 0) | Burst: first callback → last answered (n8n's Webhook node) | Burst: first callback → last execution finished (n8n's Webhook node) |`,
+		'| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: |',
 		...guaranteed.map(row),
 		...(split
 			? [
@@ -263,12 +290,14 @@ function markdown(results) {
 					'### Where the guarantee ends: callbacks split between two webhook processors',
 					'',
 					`Queue mode as above, but the burst split between the two webhook processors (every other callback to each, as a load`,
-					'balancer would), **again** sent each callback to the other processor, **after a restart** split as at first. Each',
-					"process's memory sees only the callbacks it served; what the other remembered reaches it only through the workflow's",
-					'static data, which n8n saves whole, last write wins.',
+					'balancer would), **again** sent each callback to the other processor, **after a restart** split as at first; then',
+					`${n} new events whose callbacks each went to **both processors at the same moment**. Each process's memory sees only the`,
+					"callbacks it served; what the other remembered reaches it only through the workflow's static data, which n8n loads",
+					'when a call comes and saves whole when it is answered, last write wins.',
 					'',
-					...header(`Executions in all (${n} events)`),
-					row(split),
+					`| Set-up | Started by the split burst | Again, each to the other processor | After a restart | Events | ${n} new events, each callback at both processors at once: executions | Callbacks not answered 2xx |`,
+					'| --- | ---: | ---: | ---: | --- | --- | ---: |',
+					splitRow(split),
 				]
 			: []),
 		...(results.setups.some((/** @type {any} */ s) => s.perDocument.unreadable > 0)
@@ -280,10 +309,12 @@ function markdown(results) {
 				]
 			: []),
 		'',
+		`Before each restart the trigger's part of the workflow's static data, in n8n's database, held ${results.setups.map((/** @type {any} */ s) => `${s.storedBeforeRestart ?? '?'}`).join(', ')} of the ${n} events (set-ups in the order above).`,
+		'',
 		'### Each step',
 		'',
-		'| Set-up | Step | Calls answered | Answered after more than 10 s | Last answered after | Executions started | Last finished after |',
-		'| --- | --- | --- | ---: | ---: | ---: | ---: |',
+		'| Set-up | Step | Calls answered | Answered after more than 10 s | Last answered after | Executions started | Of them failed | Last finished after |',
+		'| --- | --- | --- | ---: | ---: | ---: | --- | ---: |',
 		...results.setups.flatMap(detail),
 		'',
 		`Command: \`npm run bench:trigger\` (\`node bench/trigger-load.js${results.argv.length ? ` ${results.argv.join(' ')}` : ''}\`).`,
@@ -340,7 +371,8 @@ async function main() {
 			}
 		}
 		if (queueSetups.length > 0) {
-			const { queue, n8n } = await startQueueWithPackage({ tarball, sandbox, workflows: [burst.WORKFLOW, BASELINE], webhookProcessors: 2, log });
+			const env = options.dbPoolSize === undefined ? {} : { DB_POSTGRESDB_POOL_SIZE: String(options.dbPoolSize) };
+			const { queue, n8n } = await startQueueWithPackage({ tarball, sandbox, workflows: [burst.WORKFLOW, BASELINE], webhookProcessors: 2, env, log });
 			nodeVersion = queue.main.runtime.nodeVersion;
 			try {
 				const [a, b] = n8n.webhookUrls;
@@ -362,7 +394,8 @@ async function main() {
 					measured.push(await runSetup({ ...common, key: 'queue-split', label: `n8n ${queue.n8nVersion}, queue mode, callbacks split between two webhook processors`, firstUrls: [a, b], againTo: other }));
 				}
 			} finally {
-				await queue.stop();
+				await queue.stop({ keepFolder: options.keep });
+				if (options.keep) log(`kept: ${queue.folder}`);
 			}
 		}
 	} finally {
@@ -377,8 +410,7 @@ async function main() {
 		setups: measured,
 		durationSeconds: (Date.now() - started) / 1000,
 	};
-	fs.mkdirSync(path.join(__dirname, 'out'), { recursive: true });
-	fs.writeFileSync(path.join(__dirname, 'out', 'trigger-load.json'), `${JSON.stringify(results, null, 2)}\n`);
+	writeRawResults('trigger-load', results);
 	const section = markdown(results);
 	process.stdout.write(`\n${section}\n`);
 	const problems = failures(measured);

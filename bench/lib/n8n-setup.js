@@ -35,10 +35,11 @@ async function importInto(instance, sandbox, workflows) {
 /**
  * n8n 2.x in queue mode with the package in every process, the credential and `workflows` imported, started.
  * Stop it with queue.stop(), also when this throws after it was created (it stops itself then).
- * @param {{ tarball: string, sandbox: Sandbox, workflows: any[], webhookProcessors?: number, log: (line: string) => void }} options
+ * @param {{ tarball: string, sandbox: Sandbox, workflows: any[], webhookProcessors?: number, env?: Record<string, string>, log: (line: string) => void }} options
+ *   env: extra variables for every n8n process
  */
-async function startQueueWithPackage({ tarball, sandbox, workflows, webhookProcessors = 1, log }) {
-	const queue = await lib.createQueue({ webhookProcessors });
+async function startQueueWithPackage({ tarball, sandbox, workflows, webhookProcessors = 1, env = {}, log }) {
+	const queue = await lib.createQueue({ webhookProcessors, env });
 	try {
 		log(`queue in ${queue.folder}; installing the package into ${queue.processes.map((p) => p.name).join(', ')}`);
 		await queue.installPackage(tarball);

@@ -140,6 +140,8 @@ async function login(url, options = {}) {
 const EXECUTIONS_PAGE = 100;
 /** The statuses n8n lists apart from the others, "current" (first, up to a page of them), in both versions. */
 const CURRENT_STATUSES = ['new', 'running'];
+/** Statuses of executions that may never have started (no startedAt): n8n's record of a webhook call that failed. */
+const NEVER_STARTED_STATUSES = ['error', 'crashed', 'canceled'];
 
 /**
  * Every execution of a workflow (or of all), newest first, read page by page from GET /rest/executions.
@@ -149,8 +151,10 @@ const CURRENT_STATUSES = ['new', 'running'];
  * own next page (1.x `lastId`, 2.x a cursor holding an id) asks for ids below the page's last one, which skips and
  * repeats executions whenever starts and ids are not in the same order, as in any burst of webhook calls. So the next
  * page here is the one `startedBefore` the page's oldest start (inclusive: those started in that same millisecond
- * come again, and count once). n8n also counts the executions that are not current; a listing that found fewer is an
- * error, not a short count.
+ * come again, and count once). That never finds an execution without a start: n8n records a webhook call that
+ * failed before its run began as one ("error", no startedAt), so those are read apart, by status, in n8n's own pages.
+ * n8n also counts the executions that are not current: once none is current, a listing that found fewer is an error,
+ * not a short count.
  * @param {RestClient['request']} request
  * @param {string | undefined} workflowId
  * @returns {Promise<ExecutionSummary[]>}
@@ -158,35 +162,62 @@ const CURRENT_STATUSES = ['new', 'running'];
 async function listExecutions(request, workflowId) {
 	/** @type {Map<string, ExecutionSummary>} */
 	const found = new Map();
-	/** @type {number | undefined} */
-	let reported;
-	/** @type {string | undefined} */
-	let startedBefore;
-	for (;;) {
-		const filter = { ...(workflowId === undefined ? {} : { workflowId }), ...(startedBefore ? { startedBefore } : {}) };
-		const query = `${Object.keys(filter).length > 0 ? `filter=${encodeURIComponent(JSON.stringify(filter))}&` : ''}limit=${EXECUTIONS_PAGE}`;
+	/**
+	 * One page, its executions added to `found`.
+	 * @param {Record<string, unknown>} filter
+	 * @param {string} [next]  `&cursor=…` or `&lastId=…`
+	 */
+	const readPage = async (filter, next = '') => {
+		const fullFilter = { ...(workflowId === undefined ? {} : { workflowId }), ...filter };
+		const query = `${Object.keys(fullFilter).length > 0 ? `filter=${encodeURIComponent(JSON.stringify(fullFilter))}&` : ''}limit=${EXECUTIONS_PAGE}${next}`;
 		const res = await request('GET', `/rest/executions?${query}`);
 		const page = res.json?.data;
 		if (res.status !== 200 || !Array.isArray(page?.results)) {
 			throw new Error(`GET /rest/executions (workflow ${workflowId ?? 'any'}) answered ${res.status}: ${res.text.slice(0, 300)}`);
 		}
-		if (reported === undefined && page.estimated !== true && typeof page.count === 'number' && page.count >= 0) reported = page.count;
 		/** @type {ExecutionSummary[]} */
 		const results = page.results.filter((/** @type {ExecutionSummary} */ e) => workflowId === undefined || e.workflowId === workflowId);
 		const before = found.size;
 		for (const execution of results) found.set(execution.id, execution);
+		return { page, results, added: found.size - before };
+	};
+
+	/** @type {number | undefined} */
+	let reported;
+	let sawCurrent = false;
+	/** @type {string | undefined} */
+	let startedBefore;
+	for (;;) {
+		const { page, results, added } = await readPage(startedBefore ? { startedBefore } : {});
+		if (reported === undefined && page.estimated !== true && typeof page.count === 'number' && page.count >= 0) reported = page.count;
+		sawCurrent ||= results.some((e) => CURRENT_STATUSES.includes(e.status));
 		const others = results.filter((e) => !CURRENT_STATUSES.includes(e.status));
 		if (others.length < EXECUTIONS_PAGE) break;
 		const oldest = others[others.length - 1];
 		const next = oldest.startedAt ?? oldest.createdAt;
-		if (next === startedBefore && found.size === before) {
+		if (next === startedBefore && added === 0) {
 			throw new Error(`GET /rest/executions: more than ${EXECUTIONS_PAGE} executions of workflow ${workflowId ?? 'any'} started at ${next}; they cannot be paged`);
 		}
 		startedBefore = next;
 	}
+	if (reported !== undefined && found.size < reported) {
+		// In n8n's own pages (with a status filter n8n 1.x orders them by id; 2.x by start, exact within a page).
+		/** @type {string} */
+		let next = '';
+		for (;;) {
+			const { page, results } = await readPage({ status: NEVER_STARTED_STATUSES }, next);
+			if ('nextCursor' in page) {
+				if (!page.nextCursor) break;
+				next = `&cursor=${encodeURIComponent(page.nextCursor)}`;
+			} else {
+				if (results.length < EXECUTIONS_PAGE) break;
+				next = `&lastId=${Math.min(...results.map((e) => Number(e.id)))}`;
+			}
+		}
+	}
 	const all = [...found.values()].sort((a, b) => Number(b.id) - Number(a.id));
 	// Compared with every execution found: one counted as finished may have been listed as running a moment before.
-	if (reported !== undefined && all.length < reported) {
+	if (reported !== undefined && !sawCurrent && all.length < reported) {
 		throw new Error(`GET /rest/executions (workflow ${workflowId ?? 'any'}): n8n counts ${reported} executions that are not new or running, its pages list ${all.length} in all`);
 	}
 	return all;

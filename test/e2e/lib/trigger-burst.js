@@ -66,6 +66,13 @@ function lastDelivery(sandbox, signatureRequestId) {
 }
 
 /**
+ * One delivery of the sandbox's log, as a Delivery.
+ * @param {{ signatureRequestId: string, status: number | null, error?: string, sentAt: number, answeredAt: number }} logged
+ * @returns {Delivery}
+ */
+const toDelivery = ({ signatureRequestId, status, error, sentAt, answeredAt }) => ({ signatureRequestId, status, ...(error === undefined ? {} : { error }), sentAt, answeredAt });
+
+/**
  * Every signer signs at once: one genuine callback per request, all in one burst. Resolves when n8n answered them all.
  * @param {Sandbox} sandbox
  * @param {BurstRequest[]} requests
@@ -73,10 +80,7 @@ function lastDelivery(sandbox, signatureRequestId) {
  */
 async function signAll(sandbox, requests) {
 	await Promise.all(requests.map((r) => sandbox.sign(r.signatureRequestId)));
-	return requests.map((r) => {
-		const { status, error, sentAt, answeredAt } = lastDelivery(sandbox, r.signatureRequestId);
-		return { signatureRequestId: r.signatureRequestId, status, ...(error === undefined ? {} : { error }), sentAt, answeredAt };
-	});
+	return requests.map((r) => toDelivery(lastDelivery(sandbox, r.signatureRequestId)));
 }
 
 /** How long the copies' confirmations may take to reach the sandbox before it answers those that did. */
@@ -101,7 +105,7 @@ async function signWithCopies(sandbox, { signatureRequestId, documentId }, copie
 	sandbox.setFault({ type: 'hold', path: confirmation, times: copies });
 	// sign() marks the request signed before its first await, so the redeliveries find a finished round.
 	const signing = sandbox.sign(signatureRequestId);
-	const payload = callbackPayload(sandbox.dialect, { outcome: 'signed', documentId, signatureRequestId, baseUrl: sandbox.url });
+	const payload = genuinePayload(sandbox, { signatureRequestId, documentId });
 	const sent = Promise.all([
 		signing,
 		...Array.from({ length: copies - elsewhere.copies - 1 }, () => sandbox.redeliverCallback(signatureRequestId)),
@@ -116,11 +120,35 @@ async function signWithCopies(sandbox, { signatureRequestId, documentId }, copie
 	sandbox.clearFaults();
 	sandbox.releaseHeld();
 	const [, ...others] = await sent;
-	const viaSandbox = sandbox.callbacks
-		.filter((c) => c.signatureRequestId === signatureRequestId && c.sentAt >= since)
-		.map(({ status, error, sentAt, answeredAt }) => ({ signatureRequestId, status, ...(error === undefined ? {} : { error }), sentAt, answeredAt }));
+	const viaSandbox = sandbox.callbacks.filter((c) => c.signatureRequestId === signatureRequestId && c.sentAt >= since).map(toDelivery);
 	return [...viaSandbox, ...others.filter((d) => d !== undefined && 'sentAt' in d)];
 }
+
+/**
+ * Every signer signs at once, and each callback goes at the same moment to its Send Info URL (the sandbox's own
+ * delivery) and, with the same body, to `elsewhere(request)`: two copies of every event, at two n8n processes.
+ * @param {Sandbox} sandbox
+ * @param {BurstRequest[]} requests
+ * @param {(request: BurstRequest) => string} elsewhere
+ * @returns {Promise<Delivery[]>}
+ */
+async function signAllTwice(sandbox, requests, elsewhere) {
+	const copies = await Promise.all(
+		requests.map(async (r) => {
+			const signing = sandbox.sign(r.signatureRequestId);
+			const [, other] = await Promise.all([signing, post(elsewhere(r), genuinePayload(sandbox, r), r.signatureRequestId)]);
+			return other;
+		}),
+	);
+	return [...requests.map((r) => toDelivery(lastDelivery(sandbox, r.signatureRequestId))), ...copies];
+}
+
+/**
+ * The body of the callback the sandbox's signer sends for a signed request, in the dialect it speaks.
+ * @param {Sandbox} sandbox
+ * @param {{ signatureRequestId: string, documentId: string }} request
+ */
+const genuinePayload = (sandbox, { signatureRequestId, documentId }) => callbackPayload(sandbox.dialect, { outcome: 'signed', documentId, signatureRequestId, baseUrl: sandbox.url });
 
 /**
  * A callback's body POSTed to `url`, as a delivery.
@@ -148,8 +176,7 @@ async function replay(sandbox, requests, to) {
 		requests.map(async (r) => {
 			if (!to) {
 				await sandbox.redeliverCallback(r.signatureRequestId);
-				const { status, error, sentAt, answeredAt } = lastDelivery(sandbox, r.signatureRequestId);
-				return { signatureRequestId: r.signatureRequestId, status, ...(error === undefined ? {} : { error }), sentAt, answeredAt };
+				return toDelivery(lastDelivery(sandbox, r.signatureRequestId));
 			}
 			return await post(to(r), lastDelivery(sandbox, r.signatureRequestId).payload, r.signatureRequestId);
 		}),
@@ -273,4 +300,4 @@ function notEachOnce(events, requests) {
 	return ok ? undefined : `${events.length} executions for ${requests.length} events: ${JSON.stringify(counts)}`;
 }
 
-module.exports = { WORKFLOW, WEBHOOK_PATH, triggerUrl, addRequests, signAll, signWithCopies, replay, answers, describeAnswers, notAnswered2xx, settledExecutions, eventsOf, startsPerDocument, notEachOnce };
+module.exports = { WORKFLOW, WEBHOOK_PATH, triggerUrl, addRequests, signAll, signAllTwice, signWithCopies, replay, answers, describeAnswers, notAnswered2xx, settledExecutions, eventsOf, startsPerDocument, notEachOnce };

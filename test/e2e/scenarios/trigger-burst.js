@@ -19,7 +19,7 @@ const lib = require('../../../scripts/lib/n8n');
 const { CALLBACK_TIMEOUT_MS } = require('../../../sandbox/signer');
 const { executionProblem, finishedExecution } = require('../lib/executions');
 const sendAndWait = require('../lib/send-and-wait');
-const { WORKFLOW, WEBHOOK_PATH, addRequests, signAll, signWithCopies, replay, answers, describeAnswers, notAnswered2xx, settledExecutions, eventsOf, startsPerDocument, notEachOnce } = require('../lib/trigger-burst');
+const { WORKFLOW, WEBHOOK_PATH, addRequests, signAll, signAllTwice, signWithCopies, replay, answers, describeAnswers, notAnswered2xx, settledExecutions, eventsOf, startsPerDocument, notEachOnce } = require('../lib/trigger-burst');
 
 /** @typedef {import('../../../scripts/lib/n8n').RunningN8n} RunningN8n */
 /** @typedef {import('../../../scripts/lib/n8n/queue').RunningQueue} RunningQueue */
@@ -194,24 +194,36 @@ async function checkSplitBetweenProcessors(ctx) {
 	const wrong = notEachOnce(await eventsOf(n8n, started.slice(0, started.length - before)), requests);
 	assert.equal(wrong, undefined, `each event reached one process, so once each; but ${wrong}`);
 
-	/** @type {number[]} */
-	const extra = [];
-	for (const round of [1, 2]) {
-		const known = (await n8n.executions(WORKFLOW.id)).length;
-		assertAll2xx(await replay(sandbox, requests, other), `callbacks replayed on the other processor (round ${round})`);
-		const now = await settledExecutions(n8n, { atLeast: known, quietMs: QUIET_MS });
-		extra.push(now.length - known);
-		const counts = startsPerDocument(await eventsOf(n8n, now.slice(0, now.length - before)), requests);
-		assert.equal(counts.foreign, 0, 'every execution is one of these events');
-		assert.ok(counts.never <= counts.unreadable, `${counts.never} events never started the workflow: ${JSON.stringify(counts)}`);
-	}
+	const known = (await n8n.executions(WORKFLOW.id)).length;
+	assertAll2xx(await replay(sandbox, requests, other), 'callbacks replayed on the other processor');
+	const crossed = await settledExecutions(n8n, { atLeast: known, quietMs: QUIET_MS });
+	const again = crossed.length - known;
+	assertEveryEventAtLeastOnce(await eventsOf(n8n, crossed.slice(0, crossed.length - before)), requests);
+
+	const fresh = addRequests(sandbox, 'split-twice', BURST, [a]);
+	assertAll2xx(await signAllTwice(sandbox, fresh, other), 'callbacks sent to both processors at once');
+	const twice = await settledExecutions(n8n, { atLeast: crossed.length + BURST, quietMs: QUIET_MS });
+	assertEveryEventAtLeastOnce(await eventsOf(n8n, twice.slice(0, twice.length - crossed.length)), fresh);
+
 	const waiting = await sendAndWaitCopiesSplit(ctx, n8n, [a, b]);
 	say(
 		`      trigger: ${BURST} callbacks split between two webhook processors → ${BURST} executions; the same ${BURST}, each to the other processor → ` +
-			`${extra[0]} started again; once more → ${extra[1]}\n` +
+			`${again} started again; ${BURST} new events, each callback at both processors at once → ${twice.length - crossed.length} executions\n` +
 			`      Send and Wait: ${COPIES} copies of the callback, half to each webhook processor → "After signing" ran ${waiting.runs} time(s), ${waiting.downloads} download(s); ` +
 			`answered ${waiting.answered}\n      (measured, not asserted: the memory of one process cannot see the other's)`,
 	);
+}
+
+/**
+ * Where callbacks reach two processes, what holds still: every execution is one of these events, and every event
+ * started the workflow (as far as n8n shows the events).
+ * @param {import('../lib/trigger-burst').StartedEvent[]} events
+ * @param {import('../lib/trigger-burst').BurstRequest[]} requests
+ */
+function assertEveryEventAtLeastOnce(events, requests) {
+	const counts = startsPerDocument(events, requests);
+	assert.equal(counts.foreign, 0, 'every execution is one of these events');
+	assert.ok(counts.never <= counts.unreadable, `${counts.never} events never started the workflow: ${JSON.stringify(counts)}`);
 }
 
 /**
@@ -252,7 +264,7 @@ module.exports = {
 			run: (ctx) => patiently(ctx, () => checkSendAndWaitCopies(ctx)),
 		},
 		{
-			name: `queue mode, measured: ${BURST} trigger callbacks split between two webhook processors start ${BURST} executions; replayed on the other processor, how many start again; Send and Wait's copies split the same way`,
+			name: `queue mode, measured: ${BURST} trigger callbacks split between two webhook processors start ${BURST} executions; how many start again when replayed on the other processor, or sent to both at once; Send and Wait's copies split the same way`,
 			topologies: ['queue'],
 			run: (ctx) => patiently(ctx, () => checkSplitBetweenProcessors(ctx)),
 		},
