@@ -36,10 +36,12 @@ const lib = require('../scripts/lib/n8n');
 const { REDIS, POSTGRES, ensureDebianPackages } = require('../scripts/lib/debian-packages');
 const { treeMemory } = require('../scripts/lib/n8n/process-memory');
 const { onInterrupt } = require('../scripts/lib/n8n/shutdown');
-const { API_KEY, CREDENTIALS, REPO, testWorkflow } = require('../test/e2e/lib/fixtures');
+const { REPO, testWorkflow } = require('../test/e2e/lib/fixtures');
 const { startE2eSandbox, postCallback } = require('../test/e2e/lib/sandbox');
 const { jobProblem } = require('../test/e2e/lib/queue-proof');
-const { writeSection } = require('./lib/results-section');
+const { writeSection, writeRawResults } = require('./lib/results-section');
+const { pooled } = require('../scripts/lib/pooled');
+const { packPackage, startQueueWithPackage, machine } = require('./lib/n8n-setup');
 
 const STEP_TIMEOUT_MS = 15 * 60_000;
 
@@ -108,27 +110,6 @@ function parseArgs(argv) {
 		} else throw new Error(`Unexpected argument "${argv[i]}"`);
 	}
 	return options;
-}
-
-/**
- * Runs `fn` over `items`, at most `limit` at a time.
- * @template T, R
- * @param {T[]} items @param {number} limit @param {(item: T) => Promise<R>} fn
- * @returns {Promise<R[]>}
- */
-async function pooled(items, limit, fn) {
-	/** @type {R[]} */
-	const results = new Array(items.length);
-	let next = 0;
-	await Promise.all(
-		Array.from({ length: Math.min(limit, items.length) }, async () => {
-			while (next < items.length) {
-				const index = next++;
-				results[index] = await fn(items[index]);
-			}
-		}),
-	);
-	return results;
 }
 
 /**
@@ -344,16 +325,15 @@ async function main() {
 	const loadBefore = os.loadavg()[0].toFixed(2);
 	onInterrupt(() => log('interrupted'));
 	await ensureDebianPackages({ needed: [REDIS, POSTGRES] }, log);
-	const tarball = await lib.packTarball({ repoDir: REPO, outDir: path.join(REPO, '.e2e', 'pack') });
+	const tarball = await packPackage();
 	const sandbox = await startE2eSandbox();
-	const queue = await lib.createQueue();
+	const contenders = CONTENDERS.filter((c) => options.baseline || c.key === 'send-and-wait');
+	/** @type {import('../scripts/lib/n8n').Queue | undefined} */
+	let queue;
 	try {
-		log(`queue in ${queue.folder}; installing the package into ${queue.processes.map((p) => p.name).join(', ')}`);
-		await queue.installPackage(tarball);
-		const contenders = CONTENDERS.filter((c) => options.baseline || c.key === 'send-and-wait');
-		await lib.importCredentials(queue.main, [{ ...CREDENTIALS.good, data: { environment: 'custom', baseUrl: sandbox.url, apiKey: API_KEY } }]);
-		await lib.importWorkflows(queue.main, contenders.map((c) => c.workflow));
-		const n8n = await queue.start();
+		const running = await startQueueWithPackage({ tarball, sandbox, workflows: contenders.map((c) => c.workflow), log });
+		queue = running.queue;
+		const { n8n } = running;
 		const measured = [];
 		for (const contender of contenders) measured.push(await runContender({ n8n, queue, sandbox }, contender, options));
 		const results = {
@@ -361,12 +341,11 @@ async function main() {
 			argv: process.argv.slice(2),
 			n8nVersion: queue.n8nVersion,
 			nodeVersion: queue.main.runtime.nodeVersion,
-			machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model.trim(), memoryGiB: Math.round(os.totalmem() / 2 ** 30), loadBefore, loadAfter: os.loadavg()[0].toFixed(2) },
+			machine: machine(loadBefore),
 			contenders: measured,
 			durationSeconds: (Date.now() - started) / 1000,
 		};
-		fs.mkdirSync(path.join(__dirname, 'out'), { recursive: true });
-		fs.writeFileSync(path.join(__dirname, 'out', 'queue-load.json'), `${JSON.stringify(results, null, 2)}\n`);
+		writeRawResults('queue-load', results);
 		const section = markdown(results);
 		process.stdout.write(`\n${section}\n`);
 		const failures = measured.flatMap((c) => [
@@ -377,7 +356,7 @@ async function main() {
 		writeSection(options.out, 'queue-load', section);
 		log(`wrote the section "queue-load" of ${path.relative(REPO, options.out)} (${Math.round(results.durationSeconds)} s in all)`);
 	} finally {
-		await queue.stop();
+		await queue?.stop();
 		await sandbox.stop();
 	}
 }

@@ -213,6 +213,7 @@ export type Fault = FaultScope &
 		| { type: 'text'; status?: number; body?: string } // text/plain; default 200 'not json'
 		| { type: 'redirect'; status?: number; location: string } // no body, a Location header; default 307
 		| { type: 'delay'; ms: number } // normal answer, but late
+		| { type: 'hold' } // normal answer once releaseHeld() is called: requests that arrived apart are answered together
 		| { type: 'drop' } // socket destroyed without an answer
 	);
 
@@ -271,6 +272,8 @@ export interface Sandbox {
 	/** Queues a fault. Faults are checked in the order they were set; the first matching one wins. */
 	setFault(fault: Fault): void;
 	clearFaults(): void;
+	/** Lets every request a 'hold' fault keeps waiting go on to its normal answer; returns how many. stop() does too. */
+	releaseHeld(): number;
 	/** Closes the server, destroys open sockets and pending delay timers. Idempotent. */
 	stop(): Promise<void>;
 }

@@ -65,7 +65,7 @@ function decodeParams(groups) {
 
 // ---- Faults -----------------------------------------------------------------
 
-const FAULT_TYPES = ['status', 'html', 'empty', 'text', 'redirect', 'delay', 'drop'];
+const FAULT_TYPES = ['status', 'html', 'empty', 'text', 'redirect', 'delay', 'hold', 'drop'];
 
 /** @param {Fault} fault @returns {{ fault: Fault, remaining: number }} */
 function armFault(fault) {
@@ -224,6 +224,8 @@ async function startSandbox(options = {}) {
 	const sockets = new Set();
 	/** @type {Set<NodeJS.Timeout>} */
 	const timers = new Set();
+	/** Requests held by a 'hold' fault: each resolves when releaseHeld() (or stop()) lets it go on. @type {(() => void)[]} */
+	let held = [];
 	let url = '';
 	let latencyMs = 0;
 	const startCallbackTimeoutMs = checkTimeout(options.callbackTimeoutMs ?? CALLBACK_TIMEOUT_MS);
@@ -350,10 +352,11 @@ async function startSandbox(options = {}) {
 			return;
 		}
 		if (fault?.type === 'delay') await wait(fault.ms);
+		if (fault?.type === 'hold') await new Promise((resolve) => held.push(() => resolve(undefined)));
 		/** @type {Reply} */
 		let reply;
 		if (chaosKind && chaos) reply = chaosReply(chaosKind, chaos.retryAfterSeconds);
-		else if (fault && fault.type !== 'delay') reply = faultReply(fault);
+		else if (fault && fault.type !== 'delay' && fault.type !== 'hold') reply = faultReply(fault);
 		else if (tooLarge) reply = apiError(413, 'err.payload.too.large', '');
 		else reply = await dispatch(request, buffer);
 		send(res, inDialect(reply, dialect), request, note);
@@ -470,9 +473,16 @@ async function startSandbox(options = {}) {
 		clearFaults() {
 			faults.length = 0;
 		},
+		releaseHeld() {
+			const released = held;
+			held = [];
+			for (const release of released) release();
+			return released.length;
+		},
 		stop() {
 			stopping ??= new Promise((resolve) => {
 				stopController.abort();
+				sandbox.releaseHeld();
 				for (const timer of timers) clearTimeout(timer);
 				timers.clear();
 				server.close(() => resolve());

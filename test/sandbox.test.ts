@@ -356,6 +356,24 @@ describe('OKdokument sandbox', () => {
 			expect(sandbox.getSignatureRequest('abc')?.sendInfoURL).toBe('https://late.example');
 		});
 
+		it('hold: answers normally once released, every held request at once', async () => {
+			sandbox.setFault({ type: 'hold', times: 2, path: '/JSON/counter' });
+			const answered: number[] = [];
+			const calls = [call('GET', '/JSON/counter'), call('GET', '/JSON/counter')].map((pending) =>
+				pending.then((answer) => {
+					answered.push(Date.now());
+					return answer.status;
+				}),
+			);
+			while (sandbox.requests.length < 2) await new Promise((resolve) => setTimeout(resolve, 10));
+			await new Promise((resolve) => setTimeout(resolve, 100));
+			expect(answered).toHaveLength(0);
+			expect(sandbox.releaseHeld()).toBe(2);
+			expect(await Promise.all(calls)).toEqual([200, 200]);
+			expect((await call('GET', '/JSON/counter')).status).toBe(200);
+			expect(sandbox.releaseHeld()).toBe(0);
+		});
+
 		it('drop: closes the socket without an answer but still records the request', async () => {
 			sandbox.setFault({ type: 'drop', times: 1 });
 			await expect(call('GET', '/JSON/counter')).rejects.toThrow();
@@ -417,9 +435,12 @@ describe('OKdokument sandbox', () => {
 			}
 		});
 
-		it('aborts a pending delayed answer without waiting for its timer', async () => {
+		it.each([
+			['a delayed answer without waiting for its timer', { type: 'delay', ms: 20_000 } as const],
+			['a held request', { type: 'hold' } as const],
+		])('aborts %s', async (_what, fault) => {
 			const other = await startSandbox();
-			other.setFault({ type: 'delay', ms: 20_000 });
+			other.setFault(fault);
 			const pending = fetch(`${other.url}/JSON/counter`, { headers: { 'x-api-key': DEFAULT_API_KEY } });
 			const outcome = pending.then(
 				() => 'answered',

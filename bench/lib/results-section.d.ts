@@ -5,3 +5,6 @@ export declare function writeSection(file: string, name: string, body: string): 
 
 /** `markdown` (a whole new RESULTS.md) with the sections of the current `file` that it does not have, appended. */
 export declare function withKeptSections(file: string, markdown: string): string;
+
+/** Writes a benchmark's raw numbers to bench/out/<name>.json (not committed). */
+export declare function writeRawResults(name: string, results: unknown): void;

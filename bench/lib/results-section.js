@@ -8,6 +8,7 @@
  */
 
 const fs = require('node:fs');
+const path = require('node:path');
 
 /** @param {string} name */
 const markers = (name) => [`<!-- section ${name} -->`, `<!-- /section ${name} -->`];
@@ -52,4 +53,15 @@ function withKeptSections(file, markdown) {
 	return kept.length === 0 ? markdown : `${markdown.trimEnd()}\n\n${kept.join('\n\n')}\n`;
 }
 
-module.exports = { writeSection, withKeptSections };
+/**
+ * Writes a benchmark's raw numbers to bench/out/<name>.json (not committed).
+ * @param {string} name
+ * @param {unknown} results
+ */
+function writeRawResults(name, results) {
+	const dir = path.join(__dirname, '..', 'out');
+	fs.mkdirSync(dir, { recursive: true });
+	fs.writeFileSync(path.join(dir, `${name}.json`), `${JSON.stringify(results, null, 2)}\n`);
+}
+
+module.exports = { writeSection, withKeptSections, writeRawResults };

@@ -5,15 +5,17 @@
  * n8n's queue mode as production runs it (n8n 2.x): Postgres (postgres.js) and Redis (redis.js), a main process
  * (editor, REST API, activations; production webhooks switched off with N8N_DISABLE_PRODUCTION_MAIN_PROCESS), two
  * workers (`n8n worker`: they run every execution) and one webhook processor (`n8n webhook`: it takes /webhook/… and
- * /webhook-waiting/… calls and puts the executions on the queue). Each process has a user folder of its own with the
- * package installed in it, as on separate machines; all share the encryption key, the database, Redis and
- * WEBHOOK_URL (the webhook processor's address, from which workers build resume URLs).
+ * /webhook-waiting/… calls and puts the executions on the queue), or more (`webhookProcessors`), each on its own port
+ * with no load balancer in front: the caller chooses which one a call goes to. Each process has a user folder of its
+ * own with the package installed in it, as on separate machines; all share the encryption key, the database, Redis
+ * and WEBHOOK_URL (the first webhook processor's address, from which workers build resume URLs).
  *
  *   const queue = await createQueue({ version: '2' });      // Postgres + Redis up, five user folders
  *   await queue.installPackage(tarball);                    // into every process's folder
  *   await importWorkflows(queue.main, [...]);               // the CLI, on the main's folder (Postgres)
  *   const n8n = await queue.start();                        // main, then workers and webhook processor
  *   …n8n.url (REST, editor), n8n.webhookUrl (callbacks), n8n.jobs() (who ran what)…
+ *   …with createQueue({ webhookProcessors: 2 }): n8n.webhookUrls, one per webhook processor…
  *   await queue.stop();                                     // processes, Redis, Postgres, the folder
  *
  * Everything lives in one temporary folder, deleted on stop and on any exit (shutdown.js); Ctrl-C stops the
@@ -42,7 +44,7 @@ const WORKER_CONCURRENCY = 10;
 
 /**
  * @typedef {object} QueueProcess  one n8n process of the topology
- * @property {string} name      "main", "worker-1", "worker-2", "webhook"
+ * @property {string} name      "main", "worker-1", "worker-2", "webhook" (a second webhook processor: "webhook-2")
  * @property {Role} role
  * @property {Instance} instance
  * @property {string} url       where it listens: the editor and REST API (main), webhooks (webhook), health (worker)
@@ -53,7 +55,8 @@ const WORKER_CONCURRENCY = 10;
 
 /**
  * @typedef {object} RunningQueueExtras
- * @property {string} webhookUrl   the webhook processor, where production webhooks and resume URLs point
+ * @property {string} webhookUrl   the (first) webhook processor, where production webhooks and resume URLs point
+ * @property {string[]} webhookUrls  every webhook processor, the first first: each serves every production webhook
  * @property {() => QueueProcess[]} processes
  * @property {(name: string) => Promise<void>} kill       SIGKILL to one process (a worker dying with its machine)
  * @property {(name: string) => Promise<void>} restart    starts a stopped or killed process again, waits until ready
@@ -83,13 +86,14 @@ const WORKER_CONCURRENCY = 10;
  */
 
 /**
- * @param {{ version?: string, workers?: number, tmpRoot?: string, env?: Record<string, string>, host?: string, mainPort?: number, webhookPort?: number }} [options]
- *   env: extra variables for every n8n process; host: where the main and the webhook processor listen (default
- *   127.0.0.1); mainPort, webhookPort: their ports (default: free ones)
+ * @param {{ version?: string, workers?: number, webhookProcessors?: number, tmpRoot?: string, env?: Record<string, string>, host?: string, mainPort?: number, webhookPort?: number }} [options]
+ *   webhookProcessors: how many (default 1); env: extra variables for every n8n process; host: where the main and the
+ *   webhook processors listen (default 127.0.0.1); mainPort, webhookPort: the main's and the first webhook
+ *   processor's ports (default: free ones)
  * @returns {Promise<Queue>}
  */
 async function createQueue(options = {}) {
-	const { version = '2', workers = 2, host = HOST } = options;
+	const { version = '2', workers = 2, webhookProcessors = 1, host = HOST } = options;
 	if (String(version) !== '2') throw new Error('queue mode is set up for n8n 2.x only');
 	const folder = fs.mkdtempSync(path.join(options.tmpRoot ?? os.tmpdir(), 'okdokument-queue-'));
 	// Others may pass through it (the postgres user, to its own folder), not list or read it.
@@ -157,6 +161,9 @@ async function createQueue(options = {}) {
 				Array.from({ length: workers }, async (_, i) => ({ name: `worker-${i + 1}`, role: /** @type {Role} */ ('worker'), port: await freePort(HOST) })),
 			)),
 			{ name: 'webhook', role: 'webhook', port: webhookPort },
+			...(await Promise.all(
+				Array.from({ length: webhookProcessors - 1 }, async (_, i) => ({ name: `webhook-${i + 2}`, role: /** @type {Role} */ ('webhook'), port: await freePort(host) })),
+			)),
 		];
 		/** @type {QueueProcess[]} */
 		const processes = [];
@@ -217,10 +224,14 @@ async function createQueue(options = {}) {
 			});
 			// After the main: it ran the migrations, which the others would otherwise race for.
 			await Promise.all(processes.filter((p) => p.role !== 'main').map(startHelper));
+			const webhookUrls = processes.filter((p) => p.role === 'webhook').map((p) => p.url);
 			runningQueue = {
 				...mainN8n,
 				webhookUrl,
-				waitForWebhook: (webhookPath, waitOptions) => waitForWebhook(webhookUrl, webhookPath, waitOptions),
+				webhookUrls,
+				// Served by every webhook processor; the time until the last one serves it.
+				waitForWebhook: async (webhookPath, waitOptions) =>
+					Math.max(...(await Promise.all(webhookUrls.map((url) => waitForWebhook(url, webhookPath, waitOptions))))),
 				processes: () => processes.map((p) => ({ ...p, pid: p.running ? p.pid : undefined })),
 				kill: async (name) => {
 					const p = byName(name);

@@ -23,6 +23,9 @@ const OWNER = Object.freeze({
  * @property {string} status   "new", "running", "waiting", "success", "error", "canceled", "crashed"
  * @property {string} mode     "webhook", "manual", "trigger", …
  * @property {string | null} waitTill
+ * @property {string} createdAt   ISO 8601
+ * @property {string | null} startedAt   ISO 8601; null while it has not started
+ * @property {string | null} stoppedAt   ISO 8601; null until it ends
  */
 
 /**
@@ -49,8 +52,8 @@ const OWNER = Object.freeze({
  * @property {(workflowId: string, triggerName: string) => Promise<string>} runManually  starts the workflow from the
  *   named trigger node as the editor's "Execute workflow" button does (POST /rest/workflows/<id>/run; n8n 1.x reads
  *   workflowData, 2.x triggerToStartFrom) and returns the execution id
- * @property {(workflowId?: string) => Promise<ExecutionSummary[]>} executions  the workflow's executions (without an id:
- *   every workflow's), newest first, at most 100
+ * @property {(workflowId?: string) => Promise<ExecutionSummary[]>} executions  every execution of the workflow (without an
+ *   id: of every workflow), newest first: all of n8n's pages (listExecutions)
  * @property {(executionId: string) => Promise<StoredExecution>} execution  one execution with its data parsed
  * @property {(binary: { data?: string, id?: string }) => Promise<Buffer>} binaryData  the bytes of a binary
  *   property of a stored execution: inline base64 (n8n 1.x default mode) or read through GET /rest/binary-data
@@ -133,6 +136,104 @@ async function login(url, options = {}) {
 	return auth;
 }
 
+/** The most GET /rest/executions gives in one page (n8n 1.123 and 2.41: 20 unless asked, at most 100). */
+const EXECUTIONS_PAGE = 100;
+/** The statuses n8n lists apart from the others, "current" (first, up to a page of them), in both versions. */
+const CURRENT_STATUSES = ['new', 'running'];
+/** Statuses of executions that may never have started (no startedAt): n8n's record of a webhook call that failed. */
+const NEVER_STARTED_STATUSES = ['error', 'crashed', 'canceled'];
+
+/**
+ * Every execution of a workflow (or of all), newest first, read page by page from GET /rest/executions.
+ *
+ * Without a status filter, n8n 1.123 and 2.41 answer a page with the current executions (new, running; up to a page
+ * of them) followed by a page of the others, ordered by start (COALESCE(startedAt, createdAt), newest first). Their
+ * own next page (1.x `lastId`, 2.x a cursor holding an id) asks for ids below the page's last one, which skips and
+ * repeats executions whenever starts and ids are not in the same order, as in any burst of webhook calls. So the next
+ * page here is the one `startedBefore` the page's oldest start (inclusive: those started in that same millisecond
+ * come again, and count once). That never finds an execution without a start: n8n records a webhook call that
+ * failed before its run began as one ("error", no startedAt), so those are read apart, by status, in n8n's own pages.
+ * n8n also counts the executions that are not current: once none is current, a listing that found fewer is an error,
+ * not a short count.
+ * @param {RestClient['request']} request
+ * @param {string | undefined} workflowId
+ * @returns {Promise<ExecutionSummary[]>}
+ */
+async function listExecutions(request, workflowId) {
+	/** @type {Map<string, ExecutionSummary>} */
+	const found = new Map();
+	/**
+	 * One page, its executions added to `found`.
+	 * @param {Record<string, unknown>} filter
+	 * @param {string} [next]  `&cursor=…` or `&lastId=…`
+	 */
+	const readPage = async (filter, next = '') => {
+		const fullFilter = { ...(workflowId === undefined ? {} : { workflowId }), ...filter };
+		const query = `${Object.keys(fullFilter).length > 0 ? `filter=${encodeURIComponent(JSON.stringify(fullFilter))}&` : ''}limit=${EXECUTIONS_PAGE}${next}`;
+		const res = await request('GET', `/rest/executions?${query}`);
+		const page = res.json?.data;
+		if (res.status !== 200 || !Array.isArray(page?.results)) {
+			throw new Error(`GET /rest/executions (workflow ${workflowId ?? 'any'}) answered ${res.status}: ${res.text.slice(0, 300)}`);
+		}
+		/** @type {ExecutionSummary[]} */
+		const results = page.results.filter((/** @type {ExecutionSummary} */ e) => workflowId === undefined || e.workflowId === workflowId);
+		const before = found.size;
+		for (const execution of results) found.set(execution.id, execution);
+		return { page, results, added: found.size - before };
+	};
+
+	/** @type {number | undefined} */
+	let reported;
+	let sawCurrent = false;
+	/** @type {string | undefined} */
+	let startedBefore;
+	for (;;) {
+		const { page, results, added } = await readPage(startedBefore ? { startedBefore } : {});
+		if (reported === undefined && page.estimated !== true && typeof page.count === 'number' && page.count >= 0) reported = page.count;
+		sawCurrent ||= results.some((e) => CURRENT_STATUSES.includes(e.status));
+		const others = results.filter((e) => !CURRENT_STATUSES.includes(e.status));
+		if (others.length < EXECUTIONS_PAGE) break;
+		const oldest = others[others.length - 1];
+		const next = oldest.startedAt ?? oldest.createdAt;
+		if (next === startedBefore && added === 0) {
+			throw new Error(`GET /rest/executions: more than ${EXECUTIONS_PAGE} executions of workflow ${workflowId ?? 'any'} started at ${next}; they cannot be paged`);
+		}
+		startedBefore = next;
+	}
+	if (reported !== undefined && found.size < reported) {
+		// In n8n's own pages (with a status filter n8n 1.x orders them by id; 2.x by start, exact within a page).
+		/** @type {string} */
+		let next = '';
+		for (;;) {
+			const { page, results } = await readPage({ status: NEVER_STARTED_STATUSES }, next);
+			if ('nextCursor' in page) {
+				if (!page.nextCursor) break;
+				next = `&cursor=${encodeURIComponent(page.nextCursor)}`;
+			} else {
+				if (results.length < EXECUTIONS_PAGE) break;
+				next = `&lastId=${Math.min(...results.map((e) => Number(e.id)))}`;
+			}
+		}
+	}
+	const all = [...found.values()].sort((a, b) => Number(b.id) - Number(a.id));
+	// Compared with every execution found: one counted as finished may have been listed as running a moment before.
+	if (reported !== undefined && !sawCurrent && all.length < reported) {
+		throw new Error(`GET /rest/executions (workflow ${workflowId ?? 'any'}): n8n counts ${reported} executions that are not new or running, its pages list ${all.length} in all`);
+	}
+	return all;
+}
+
+/**
+ * n8n pings its database every few seconds and answers every REST call 503 "Database is not ready!" from a ping that
+ * timed out until one succeeds. With SQLite that happens under a burst of webhook calls on a busy machine (n8n 2.41:
+ * "Database ping failed (1): Database connection timed out", then "Database connection recovered"): a GET so answered,
+ * or not answered in time, is asked again for up to this long.
+ */
+const DATABASE_NOT_READY_MS = 60_000;
+
+/** @param {{ status: number, json: any }} res */
+const isDatabaseNotReady = (res) => res.status === 503 && res.json?.message === 'Database is not ready!';
+
 /**
  * The owner's REST client for the n8n at `url` (whose owner is set up).
  * @param {import('./instance').Instance} instance  for n8n's own `flatted`
@@ -148,9 +249,19 @@ function restClient(instance, url, options = {}) {
 	/** @type {RestClient['request']} */
 	const request = async (method, urlPath, body) => {
 		cookie ??= await login(url);
-		const res = await http(`${url}${urlPath}`, { method, headers: { cookie }, body });
-		options.onResponse?.(res.text);
-		return { status: res.status, json: res.json, text: res.text };
+		const deadline = Date.now() + DATABASE_NOT_READY_MS;
+		for (;;) {
+			const res = await http(`${url}${urlPath}`, { method, headers: { cookie }, body }).catch((/** @type {unknown} */ error) => {
+				// A GET that timed out is asked again too (n8n under a burst can take longer than http()'s 15 s).
+				if (method === 'GET' && error instanceof Error && error.name === 'TimeoutError' && Date.now() < deadline) return undefined;
+				throw error;
+			});
+			if (res) {
+				options.onResponse?.(res.text);
+				if (method !== 'GET' || !isDatabaseNotReady(res) || Date.now() > deadline) return { status: res.status, json: res.json, text: res.text };
+			}
+			await new Promise((resolve) => setTimeout(resolve, 1000));
+		}
 	};
 
 	/** @type {RestClient['requestBuffer']} */
@@ -209,17 +320,7 @@ function restClient(instance, url, options = {}) {
 	};
 
 	/** @type {RestClient['executions']} */
-	const executions = async (workflowId) => {
-		const filter = workflowId === undefined ? '' : `filter=${encodeURIComponent(JSON.stringify({ workflowId }))}&`;
-		const res = await request('GET', `/rest/executions?${filter}limit=100`);
-		const results = res.json?.data?.results;
-		if (res.status !== 200 || !Array.isArray(results)) {
-			throw new Error(`GET /rest/executions (workflow ${workflowId ?? 'any'}) answered ${res.status}: ${res.text.slice(0, 300)}`);
-		}
-		return results
-			.filter((/** @type {ExecutionSummary} */ e) => workflowId === undefined || e.workflowId === workflowId)
-			.sort((/** @type {ExecutionSummary} */ a, /** @type {ExecutionSummary} */ b) => Number(b.id) - Number(a.id));
-	};
+	const executions = async (workflowId) => listExecutions(request, workflowId);
 
 	/** @type {RestClient['execution']} */
 	const execution = async (executionId) => {

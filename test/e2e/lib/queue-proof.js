@@ -5,7 +5,7 @@
  * Proof that queue mode really ran what a check caused where queue mode runs it, checked by the runner after every
  * check in queue mode. For each execution the check created (n8n's executions list, read from the main): every job
  * put on the queue for it was taken by exactly one worker and finished there, and an execution started by a webhook
- * call was put on the queue by the webhook processor. Who did what is read from the processes' own log lines about
+ * call was put on the queue by a webhook processor. Who did what is read from the processes' own log lines about
  * jobs ("Enqueued execution 12 (job 7)", "Worker started execution 12 (job 7)", scripts/lib/n8n/queue-jobs.js):
  * the main and the webhook processor print no "Worker started" line, so nothing ran there; never from the node's logs.
  */
@@ -58,6 +58,7 @@ async function proveRanOnWorkers(n8n, sinceId) {
 	const executions = (await n8n.executions()).filter((e) => Number(e.id) > sinceId).reverse();
 	if (executions.length === 0) return undefined;
 	const workers = new Set(n8n.processes().filter((p) => p.role === 'worker').map((p) => p.name));
+	const webhookProcessors = new Set(n8n.processes().filter((p) => p.role === 'webhook').map((p) => p.name));
 	/** @type {string[]} */
 	let problems = [];
 	const jobs = await lib.waitFor(
@@ -74,9 +75,9 @@ async function proveRanOnWorkers(n8n, sinceId) {
 	);
 	const lines = executions.map((e) => {
 		const own = /** @type {ExecutionJobs} */ (jobs.get(e.id));
-		// A webhook call (the Webhook node, the trigger) reaches only the webhook processor, which enqueues the run.
-		if (e.mode === 'webhook' && own.enqueued[0].process !== 'webhook') {
-			throw new Error(`execution ${e.id} (mode webhook) was first put on the queue by ${own.enqueued[0].process}, not by the webhook processor`);
+		// A webhook call (the Webhook node, the trigger) reaches only a webhook processor, which enqueues the run.
+		if (e.mode === 'webhook' && !webhookProcessors.has(own.enqueued[0].process)) {
+			throw new Error(`execution ${e.id} (mode webhook) was first put on the queue by ${own.enqueued[0].process}, not by a webhook processor`);
 		}
 		return `queue: execution ${e.id} (${e.mode}, ${e.status}): ${describeJobs(own)}`;
 	});

@@ -3,8 +3,9 @@
 
 /**
  * Where the scenarios run. `single`: one `n8n start` with SQLite, per n8n version (scripts/lib/n8n/start.js).
- * `queue`: n8n 2.x in queue mode, Postgres, Redis, a main, two workers and a webhook processor
- * (scripts/lib/n8n/queue.js). A topology creates its n8n, installs the package into it, starts and stops it, says
+ * `queue`: n8n 2.x in queue mode, Postgres, Redis, a main, two workers and two webhook processors
+ * (scripts/lib/n8n/queue.js): the scenarios send their calls to the first (`n8n.webhookUrl`), except those that
+ * measure what happens when callbacks reach both (`n8n.webhookUrls`). A topology creates its n8n, installs the package into it, starts and stops it, says
  * what it stored and where it keeps its files, and cleans up; the scenarios do the same things in both.
  */
 
@@ -37,6 +38,9 @@ const { REPO } = require('./fixtures');
  * @property {(keep: boolean) => Promise<string | undefined>} dispose  deletes everything unless kept; says where it is kept
  * @property {() => Promise<string[]>} [leftovers]  after dispose: every process, port or folder it left behind
  */
+
+/** Webhook processors in queue mode: one serves the scenarios, both the check of callbacks split between them. */
+const QUEUE_WEBHOOK_PROCESSORS = 2;
 
 /**
  * @param {string} dir
@@ -98,7 +102,7 @@ async function singleProcess({ version, env }) {
  * @returns {Promise<Topology>}
  */
 async function queueMode({ env, withoutPackage }) {
-	const queue = await createQueue({ version: '2', env });
+	const queue = await createQueue({ version: '2', env, webhookProcessors: QUEUE_WEBHOOK_PROCESSORS });
 	const names = queue.processes.map((p) => p.name);
 	const unknown = withoutPackage.filter((name) => !names.includes(name));
 	if (unknown.length > 0) {

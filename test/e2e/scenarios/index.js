@@ -42,6 +42,7 @@ const SCENARIOS = [
 	'send-and-wait-refused', // Send and Wait for Signature on an n8n without signed resume URLs: refused, nothing sent
 	'trigger', // the OKdokument Trigger with a real and a forged callback
 	'trigger-exactly-once', // the trigger's memory (repeats, a restart of n8n) and Catch Missed Events
+	'trigger-burst', // each event once under load: bursts of callbacks, replayed, across a restart; Send and Wait's copies
 	'mcp', // examples/mcp-server.json: the MCP Server Trigger with OKdokument tools, driven by the official MCP client
 	'examples', // the examples of Create → Wait → Download and of the trigger, as a user runs them
 	'queue-faults', // queue mode: a worker killed while an execution waits, Redis restarted
