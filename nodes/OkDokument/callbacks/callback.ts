@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 import { jsonParse } from 'n8n-workflow';
 
-import { findForbiddenCharacter, MAX_ID_LENGTH } from '../helpers/validation';
+import { findForbiddenCharacter, isDotSegment, MAX_ID_LENGTH } from '../helpers/validation';
 
 /** How a signing round ended, in OKdokument's spelling (docs §5). */
 export type SigningOutcome = 'signed' | 'canceled';
@@ -53,7 +53,8 @@ function toObject(body: unknown): IDataObject {
 export function readId(value: unknown): string | undefined {
 	if (typeof value !== 'string' && typeof value !== 'number') return undefined;
 	const id = String(value).trim();
-	const plausible = id !== '' && id.length <= MAX_ID_LENGTH && findForbiddenCharacter(id) === undefined;
+	const plausible =
+		id !== '' && id.length <= MAX_ID_LENGTH && findForbiddenCharacter(id) === undefined && !isDotSegment(id);
 	return plausible ? id : undefined;
 }
 

@@ -1,8 +1,9 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { binaryPropertyField, readDocumentFile } from '../../helpers/binary';
+import { binaryPropertyField, readBinaryFieldName, readDocumentFile } from '../../helpers/binary';
 import { answerMessage } from '../../helpers/answers';
+import { fieldOf, readText } from '../../helpers/validation';
 import { uploadDocument } from '../../documents/requests';
 
 const UPLOAD_STATES = ['tosign', 'tags', 'tostamp'];
@@ -58,7 +59,7 @@ const displayOptions = {
 export const description = updateDisplayOptions(displayOptions, properties);
 
 function readState(context: IExecuteFunctions, itemIndex: number): string {
-	const state = String(context.getNodeParameter('state', itemIndex, 'tosign')).trim();
+	const state = readText(context.getNodeParameter('state', itemIndex, 'tosign'), fieldOf(context, itemIndex, 'State'));
 	if (!UPLOAD_STATES.includes(state)) {
 		throw new NodeOperationError(
 			context.getNode(),
@@ -74,10 +75,10 @@ export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
-	const binaryPropertyName = String(this.getNodeParameter('binaryPropertyName', itemIndex)).trim();
+	const binaryPropertyName = readBinaryFieldName(this, itemIndex, 'binaryPropertyName', 'Input Binary Field');
 	const state = readState(this, itemIndex);
+	const fileNameOverride = readText(this.getNodeParameter('fileName', itemIndex, ''), fieldOf(this, itemIndex, 'File Name'));
 	const file = await readDocumentFile.call(this, itemIndex, binaryPropertyName);
-	const fileNameOverride = String(this.getNodeParameter('fileName', itemIndex, '')).trim();
 	const filename = fileNameOverride || file.fileName?.trim() || undefined;
 
 	const { documentId, answer } = await uploadDocument.call(

@@ -1,10 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties, IWebhookFunctions } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import type { EventState, SigningCallback } from '../../callbacks/callback';
 import { DELIVERY_FAILED, toSigningOutcome } from '../../callbacks/callback';
 import { signingEventId } from '../../callbacks/eventId';
 import { CALLBACK_FAILED_STATE } from '../../documents/requests';
+import { binaryFieldName } from '../../helpers/binary';
+import { readBoolean } from '../../helpers/validation';
 
 /**
  * How Send and Wait for Signature and Wait for Signature end a wait: only OKdokument's own answer
@@ -41,15 +42,13 @@ export function readDownloadField(
 		'getInputData' in context
 			? context.getNodeParameter(name, itemIndex, fallback)
 			: context.getNodeParameter(name, fallback);
-	if (get('downloadSignedPdf', true) === false) return undefined;
-	const field = String(get('outputBinaryPropertyName', DEFAULT_PDF_FIELD)).trim();
-	if (field === '') {
-		throw new NodeOperationError(context.getNode(), `Put Signed PDF in Field is empty (item index ${itemIndex})`, {
-			itemIndex,
-			description: 'Enter the name of the output binary field for the signed PDF, for example data, or turn off Download Signed PDF.',
-		});
-	}
-	return field;
+	const download = readBoolean(get('downloadSignedPdf', true), { node: context, itemIndex, label: 'Download Signed PDF' }, true);
+	if (!download) return undefined;
+	return binaryFieldName(
+		get('outputBinaryPropertyName', DEFAULT_PDF_FIELD),
+		{ node: context, itemIndex, label: 'Put Signed PDF in Field' },
+		'Enter the name of the output binary field for the signed PDF, for example data, or turn off Download Signed PDF.',
+	);
 }
 
 /** The request and document an execution waits for. */
