@@ -9,14 +9,21 @@
 import { inspect } from 'node:util';
 
 import fc from 'fast-check';
-import { deepCopy, type IDataObject, type INodeExecutionData, type INodeParameters, type INodeProperties } from 'n8n-workflow';
+import {
+	deepCopy,
+	type IBinaryData,
+	type IDataObject,
+	type INodeExecutionData,
+	type INodeParameters,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import { OkDokument } from '../../nodes/OkDokument/OkDokument.node';
 import type { RecordedRequest, Sandbox } from '../../sandbox/server';
-import type { RunNodeResult } from '../harness';
+import { storeBinary, type RunNodeResult } from '../harness';
 import { API_KEY, runOperation, sandboxCredential } from '../support/okdokument';
 import { BATCH, batchesFor, fuzzParameters, scaled, SIZES } from './budget';
-import type { Verdict } from './oracles';
+import { asText, type Verdict } from './oracles';
 
 /** A request as the oracle expects it; `query` and `body` are compared only when given. */
 export interface ExpectedRequest {
@@ -62,6 +69,21 @@ export interface FieldCase<A = unknown> {
 }
 
 const EXPRESSION = '={{ $json.v }}';
+
+/**
+ * Items for a binary field's name: the file sits in "data", and under the name the value gives when that is text,
+ * so that any name can be right (stored once, on first use).
+ */
+export function itemsWithFile(content: Buffer, fileName: string): (value: unknown) => Promise<INodeExecutionData> {
+	let stored: IBinaryData | undefined;
+	return async (value) => {
+		stored ??= await storeBinary(content, { fileName, mimeType: 'application/pdf' });
+		const binary: Record<string, IBinaryData> = { data: stored };
+		const name = asText(value);
+		if (name.accepted && name.value !== '') binary[name.value] = stored;
+		return { json: { v: value } as IDataObject, binary };
+	};
+}
 
 function setPath(parameters: INodeParameters, path: string[], value: unknown): INodeParameters {
 	const copy = structuredClone(parameters) as IDataObject;

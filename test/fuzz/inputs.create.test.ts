@@ -4,12 +4,11 @@
  * one request, except for the fields of a new document, which is uploaded first.
  */
 import fc from 'fast-check';
-import type { IBinaryData, IDataObject, INodeExecutionData, INodeParameters, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, INodeParameters, INodeProperties } from 'n8n-workflow';
 
 import { OkDokument } from '../../nodes/OkDokument/OkDokument.node';
-import { storeBinary } from '../harness';
 import { useSandbox } from '../support/okdokument';
-import { itAcceptsWhatTheOracleDoes, labelOf, type FieldCase } from './fieldRuns';
+import { itAcceptsWhatTheOracleDoes, itemsWithFile, labelOf, type FieldCase } from './fieldRuns';
 import * as oracle from './oracles';
 import { anyText, anyValue, fieldValues, mutated, notText, plausibleId, plausibleUrl } from './values';
 
@@ -64,14 +63,7 @@ describe('Signature Request → Create: the document', () => {
 		output: (id) => ({ documentId: id }),
 	});
 
-	let stored: IBinaryData | undefined;
-	const file = async () => (stored ??= await storeBinary(PDF, { fileName: FILE_NAME, mimeType: 'application/pdf' }));
-	const withFile = async (value: unknown): Promise<INodeExecutionData> => {
-		const binary: Record<string, IBinaryData> = { data: await file() };
-		const name = oracle.asText(value);
-		if (name.accepted && name.value !== '') binary[name.value] = await file();
-		return { json: { v: value } as never, binary };
-	};
+	const withFile = itemsWithFile(PDF, FILE_NAME);
 	/** The upload, then the request for the uploaded document (whose ID the sandbox chooses). */
 	const uploadAndCreate = (filename: string, state: string) => [
 		{ method: 'POST', path: '/JSON/document', body: { filename, state, file: { content: PDF.toString('base64') } } },

@@ -3,12 +3,11 @@
  * Usage, which has no field of its own), run through n8n's engine against the sandbox (fieldRuns.ts).
  */
 import fc from 'fast-check';
-import type { IBinaryData, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
 import { OkDokument } from '../../nodes/OkDokument/OkDokument.node';
-import { storeBinary } from '../harness';
 import { useSandbox } from '../support/okdokument';
-import { checkBatch, itAcceptsWhatTheOracleDoes, type FieldCase } from './fieldRuns';
+import { checkBatch, itAcceptsWhatTheOracleDoes, itemsWithFile, type FieldCase } from './fieldRuns';
 import * as oracle from './oracles';
 import { anyValue, fieldValues, mutated, notText, plausibleId } from './values';
 import { pathNaming } from './wire';
@@ -192,16 +191,7 @@ describe('Document → Get Many', () => {
 });
 
 describe('Document → Upload', () => {
-	let stored: IBinaryData | undefined;
-	const file = async () => (stored ??= await storeBinary(PDF, { fileName: FILE_NAME, mimeType: 'application/pdf' }));
-	/** The file sits in "data", and under the name the value gives when that is text, so that any name can be right. */
-	const withFile = async (value: unknown): Promise<INodeExecutionData> => {
-		const binary: Record<string, IBinaryData> = { data: await file() };
-		const name = oracle.asText(value);
-		if (name.accepted && name.value !== '') binary[name.value] = await file();
-		return { json: { v: value } as never, binary };
-	};
-	const upload = { resource: 'document', operation: 'upload', item: withFile };
+	const upload = { resource: 'document', operation: 'upload', item: itemsWithFile(PDF, FILE_NAME) };
 	const sent = (filename: string, state: string) => [
 		{ method: 'POST', path: '/JSON/document', body: { filename, state, file: { content: PDF.toString('base64') } } },
 	];
