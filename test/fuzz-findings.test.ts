@@ -6,10 +6,14 @@
 import type { ICredentialDataDecryptedObject, IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { OkDokumentApi } from '../credentials/OkDokumentApi.credentials';
+import { OkDokument } from '../nodes/OkDokument/OkDokument.node';
 import { storeBinary, testCredential } from './harness';
+import { startWaitingExecution } from './harness/waiting';
 import { API_KEY, jsonOf, runOperation, sandboxCredential, useSandbox } from './support/okdokument';
+import { postCallback, useTriggers } from './support/trigger';
 
 const sandbox = useSandbox();
+const { startTrigger } = useTriggers(sandbox);
 
 const PDF = Buffer.from('%PDF-1.4\n% findings\n%%EOF\n');
 const DOCUMENT = 'doc-findings';
@@ -216,5 +220,48 @@ describe('the credential', () => {
 		const tested = await testCredential(OkDokumentApi, sandboxCredential(sandbox));
 
 		expect(tested).toEqual({ status: 'Error', message: 'OKdokument answered, but reports a failure ("success": false). Check the key and the environment.' });
+	});
+});
+
+describe('a callback OKdokument confirms, nested 5,138 levels deep', () => {
+	/** The shrunk counterexample's body: a genuine outcome, and a field nested deeper than n8n can copy. */
+	const deeplyNested = (id: string) => `{"state":"signed","id":"${id}","nested":${'['.repeat(5138)}${']'.repeat(5138)}}`;
+	const note = '[left out: nested deeper than 20 levels]';
+
+	it('starts the trigger’s execution, which succeeds: the deep part is left out, no longer "Maximum call stack size exceeded"', async () => {
+		const trigger = await startTrigger();
+		sandbox.addDocument({ id: DOCUMENT, content: PDF, state: 'signed' });
+
+		const answer = await postCallback(trigger, deeplyNested(DOCUMENT));
+
+		expect(answer.status).toBe(200);
+		expect(trigger.executions.map((execution) => execution.error?.message)).toEqual([undefined]);
+		expect(JSON.stringify(trigger.received()[0].json.callback)).toContain(note);
+	});
+
+	it('resumes Send and Wait for Signature, which succeeds with the signed outcome, no longer an execution that crashes on it', async () => {
+		sandbox.addDocument({ id: DOCUMENT, content: PDF });
+		const execution = await startWaitingExecution({
+			nodeTypes: [OkDokument],
+			credentialTypes: [OkDokumentApi],
+			node: {
+				type: 'okDokument',
+				parameters: { resource: 'signatureRequest', operation: 'sendAndWait', source: 'existingDocument', documentId: DOCUMENT, signerEmail: 'jana@example.com', senderEmail: 'office@example.com' },
+			},
+			credentials: { okDokumentApi: sandboxCredential(sandbox) },
+		});
+		try {
+			const resumeUrl = (sandbox.requests.find((request) => request.path === '/JSON/signatureRequest')?.body as { sendInfoURL: string }).sendInfoURL;
+			sandbox.addDocument({ id: DOCUMENT, content: PDF, state: 'signed', signedContent: PDF });
+
+			const answer = await fetch(resumeUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: deeplyNested(DOCUMENT) });
+			await execution.settled();
+
+			expect(answer.status).toBe(200);
+			expect(execution.status).toBe('success');
+			expect(execution.received().map((item) => item.json.state)).toEqual(['signed']);
+		} finally {
+			await execution.stop();
+		}
 	});
 });

@@ -16,7 +16,7 @@ import type { WebhookCall } from '../harness/webhook';
 import { API_KEY, sandboxCredential, useSandbox } from '../support/okdokument';
 import { useTriggers } from '../support/trigger';
 import { fuzzParameters, scaled, SIZES } from './budget';
-import { hostileCallbacks, materialize, oversized, send, withQuery, type HostileCallback } from './callbacks';
+import { confirmableWithJunk, hostileCallbacks, materialize, oversized, send, withQuery, type HostileCallback } from './callbacks';
 
 const sandbox = useSandbox();
 const { startTrigger } = useTriggers(sandbox);
@@ -28,6 +28,8 @@ const DELIVERED = [
 	{ documentId: 'fuzz-signed', signatureRequestId: 'fuzz-signed-request', end: 'sign' },
 	{ documentId: 'fuzz-canceled', signatureRequestId: 'fuzz-canceled-request', end: 'cancel' },
 ] as const;
+/** A document OKdokument holds as signed whose callback has not come yet: a callback naming it is confirmed. */
+const CONFIRMABLE = { documentId: 'fuzz-confirmable', signatureRequestId: 'fuzz-confirmable-request' };
 const IDS = {
 	documents: [AWAITED.documentId, ...DELIVERED.map((round) => round.documentId), 'fuzz-unknown'],
 	requests: [AWAITED.signatureRequestId, ...DELIVERED.map((round) => round.signatureRequestId), 'fuzz-unknown-request'],
@@ -37,12 +39,14 @@ const IDS = {
 const N8N_REFUSALS = [400, 422];
 const CANNOT_READ = 'There was a problem executing the workflow';
 
-/** A run's callbacks: hostile ones, now and then one above the payload limit. */
-const sequences = fc.array(fc.oneof({ weight: 40, arbitrary: hostileCallbacks(IDS) }, { weight: 1, arbitrary: fc.constant(oversized) }), {
-	minLength: 1,
-	maxLength: 40,
-	size: 'max',
-});
+/** A run's callbacks: hostile ones, now and then one above the payload limit (or, for the trigger, a confirmable one). */
+const sequencesWith = (...others: Array<fc.Arbitrary<HostileCallback>>) =>
+	fc.array(fc.oneof({ weight: 40, arbitrary: hostileCallbacks(IDS) }, { weight: 1, arbitrary: fc.constant(oversized) }, ...others.map((arbitrary) => ({ weight: 3, arbitrary }))), {
+		minLength: 1,
+		maxLength: 40,
+		size: 'max',
+	});
+const sequences = sequencesWith();
 const runs = () => Math.max(2, Math.round(scaled(SIZES.callbacks) / 20));
 
 function describeCall(callback: HostileCallback, status: number, body: string): string {
@@ -58,10 +62,11 @@ function isN8nRefusal(call: WebhookCall | WaitingCall | undefined, status: numbe
 describe('OKdokument Trigger: hostile callbacks', () => {
 	it('start nothing OKdokument does not confirm, get no 5xx from the node, and the genuine callback still starts the workflow once', async () => {
 		await fc.assert(
-			fc.asyncProperty(sequences, async (sequence) => {
+			fc.asyncProperty(sequencesWith(confirmableWithJunk(CONFIRMABLE.documentId, CONFIRMABLE.signatureRequestId)), async (sequence) => {
 				sandbox.reset();
 				const trigger = await startTrigger();
 				for (const { documentId } of [AWAITED, ...DELIVERED]) sandbox.addDocument({ id: documentId, filename: 'fuzz.pdf', content: PDF });
+				sandbox.addDocument({ id: CONFIRMABLE.documentId, filename: 'fuzz.pdf', content: PDF, state: 'signed' });
 				for (const round of [AWAITED, ...DELIVERED]) sandbox.addSignatureRequest({ ...round, sendInfoURL: trigger.productionUrl });
 				for (const round of DELIVERED) expect(await sandbox[round.end](round.signatureRequestId)).toMatchObject({ callbackStatus: 200 });
 				await trigger.settled();
@@ -74,15 +79,19 @@ describe('OKdokument Trigger: hostile callbacks', () => {
 					await trigger.settled();
 					const call = trigger.calls[calls];
 					const about = describeCall(callback, answer.status, answer.body);
-					const fine = (answer.status === 200 && call?.outcome === 'ignored') || isN8nRefusal(call, answer.status, answer.body);
-					expect({ about, fine, outcome: call?.outcome }).toEqual({ about, fine: true, outcome: expect.anything() });
+					// Only a callback about the confirmable round may start the workflow, and that execution must not fail.
+					const confirmed = callback.kind.startsWith('confirmable') && call?.outcome === 'started' && call.execution?.error === undefined;
+					const fine = (answer.status === 200 && (call?.outcome === 'ignored' || confirmed)) || isN8nRefusal(call, answer.status, answer.body);
+					expect({ about, fine, outcome: call?.outcome, error: call?.execution?.error?.message }).toEqual({ about, fine: true, outcome: expect.anything(), error: undefined });
 				}
-				expect({ started: trigger.executions.length - delivered }).toEqual({ started: 0 });
+				const started = trigger.executions.slice(delivered).map((execution) => execution.received.map((item) => [item.json.state, item.json.documentId]));
+				const confirmable = sequence.some((callback) => callback.kind.startsWith('confirmable'));
+				expect({ started }).toEqual({ started: confirmable ? [[['signed', CONFIRMABLE.documentId]]] : [] });
 
 				const signing = await sandbox.sign(AWAITED.signatureRequestId);
 				await trigger.settled();
 				expect(signing).toMatchObject({ callbackStatus: 200, state: 'signed' });
-				expect(trigger.executions.slice(delivered).map((execution) => execution.received.map((item) => [item.json.state, item.json.documentId]))).toEqual([
+				expect(trigger.executions.slice(delivered + started.length).map((execution) => execution.received.map((item) => [item.json.state, item.json.documentId]))).toEqual([
 					[['signed', AWAITED.documentId]],
 				]);
 				expect(JSON.stringify(trigger.logs)).not.toContain(API_KEY);
@@ -118,7 +127,7 @@ for (const operation of waiting) {
 	describe(`${operation.name}: hostile callbacks to the resume URL`, () => {
 		it('resume nothing OKdokument does not confirm, get no 5xx but 503 while OKdokument is down, and the genuine callback still resumes it once', async () => {
 			await fc.assert(
-				fc.asyncProperty(sequences, fc.array(fc.boolean(), { minLength: 40, maxLength: 40 }), async (sequence, down) => {
+				fc.asyncProperty(sequences, fc.array(fc.boolean(), { minLength: 40, maxLength: 40 }), fc.option(confirmableWithJunk(AWAITED.documentId, AWAITED.signatureRequestId)), async (sequence, down, first) => {
 					sandbox.reset();
 					sandbox.addDocument({ id: AWAITED.documentId, filename: 'fuzz.pdf', content: PDF });
 					if (operation.parameters.operation === 'waitForSignature') sandbox.addSignatureRequest({ ...AWAITED });
@@ -158,9 +167,18 @@ for (const operation of waiting) {
 						}
 						expect({ status: execution.status, resumed: execution.received().length }).toEqual({ status: 'waiting', resumed: 0 });
 
-						const signing = await sandbox.sign(AWAITED.signatureRequestId);
-						await execution.settled();
-						expect(signing).toMatchObject({ callbackStatus: 200, state: 'signed' });
+						if (first) {
+							// The round is over (the document signed), and the first call about it carries junk: it resumes
+							// the execution, which must not fail; the genuine callback after it finds it finished.
+							sandbox.addDocument({ id: AWAITED.documentId, filename: 'fuzz.pdf', content: PDF, state: 'signed', signedContent: PDF });
+							const answer = await send(resumeUrl, materialize(first));
+							await execution.settled();
+							expect({ first: first.kind, status: answer.status, execution: execution.status }).toEqual({ first: first.kind, status: 200, execution: 'success' });
+						} else {
+							const signing = await sandbox.sign(AWAITED.signatureRequestId);
+							await execution.settled();
+							expect(signing).toMatchObject({ callbackStatus: 200, state: 'signed' });
+						}
 						expect(execution.received().map((item) => [item.json.state, item.json.documentId])).toEqual([['signed', AWAITED.documentId]]);
 						expect(JSON.stringify(execution.logs)).not.toContain(API_KEY);
 						expect(execution.stored()).not.toContain(API_KEY);

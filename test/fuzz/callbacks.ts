@@ -25,7 +25,7 @@ export interface HostileCallback {
 	query?: string;
 }
 
-/** The IDs a callback may name: the one a listener waits for, others it knows, and ones nobody knows. */
+/** The IDs a callback may name: the awaited ones first, then others it knows, and ones nobody knows. */
 export interface KnownIds {
 	documents: string[];
 	requests: string[];
@@ -79,7 +79,14 @@ export function hostileCallbacks(ids: KnownIds): fc.Arbitrary<HostileCallback> {
 		Object.entries(fields)
 			.flatMap(([key, value]) => (repeat ? [key, key] : [key]).map((name) => `${encode(name)}=${encode(String(value))}`))
 			.join('&');
+	// The awaited round's own IDs, claiming any outcome, in either documented shape: what a forger would send.
+	const forged = fc.oneof(
+		fc.record({ state: fc.constantFrom(...STATES), id: fc.constant(ids.documents[0]), signatureRequestId: fc.constant(ids.requests[0]) }, { requiredKeys: ['state'] }),
+		fc.record({ code: fc.constantFrom('SUCCESS', 'CANCELED'), success: fc.boolean(), result: fc.constant(ids.requests[0]), url: fc.constant(`https://api.okdokument.com/JSON/document/${ids.documents[0]}`) }, { requiredKeys: [] }),
+	);
 	return fc.oneof(
+		fc.record({ kind: fc.constant('a forged claim'), contentType: fc.constantFrom('application/json', 'text/plain'), body: forged.map((json) => ({ json })) }),
+		fc.record({ kind: fc.constant('a forged claim in a form'), contentType: fc.constant('application/x-www-form-urlencoded'), body: forged.map((fields) => asForm(fields, false)) }),
 		fc.record({ kind: fc.constant('callback-shaped JSON'), contentType: jsonTypes, body: shaped.map((json) => ({ json })) }),
 		fc.record({ kind: fc.constant('any JSON'), contentType: jsonTypes, body: fc.jsonValue({ maxDepth: 4 }).map((json) => ({ json })) }),
 		fc.record({
@@ -136,6 +143,20 @@ export function hostileCallbacks(ids: KnownIds): fc.Arbitrary<HostileCallback> {
 				fc.constantFrom('documentId[x]=1', 'documentId=', '__proto__[documentId]=x', 'documentId=%00', 'documentId=..'),
 			),
 		}),
+	);
+}
+
+/**
+ * A callback OKdokument confirms (its round is over) that carries junk: deeply nested JSON, a few MB, a form. The
+ * outcome is real, so it may start or resume the workflow; the junk must not make that execution fail.
+ */
+export function confirmableWithJunk(documentId: string, signatureRequestId: string): fc.Arbitrary<HostileCallback> {
+	const callback = { state: 'signed', id: documentId, signatureRequestId };
+	return fc.oneof(
+		fc.integer({ min: 1_000, max: 100_000 }).map((depth): HostileCallback => ({ kind: 'confirmable, deeply nested', contentType: 'application/json', body: { depth, around: callback } })),
+		fc.integer({ min: 1 * MIB, max: 4 * MIB }).map((bytes): HostileCallback => ({ kind: 'confirmable, a few MB', contentType: 'application/json', body: { bytes, around: callback } })),
+		fc.jsonValue({ maxDepth: 3 }).map((junk): HostileCallback => ({ kind: 'confirmable, with junk', contentType: 'application/json', body: { json: { ...callback, junk } } })),
+		fc.constant<HostileCallback>({ kind: 'confirmable, as a form', contentType: 'application/x-www-form-urlencoded', body: `state=signed&id=${documentId}&id=${documentId}&signatureRequestId=${signatureRequestId}` }),
 	);
 }
 
