@@ -89,10 +89,21 @@ describe('values that are not text', () => {
 		expectRefused(result, 'Input Binary Field must be text, not a list (item index 0)');
 	});
 
-	it('"constructor" as Input Binary Field: the item has no such field, no longer an error without a message', async () => {
+	it('"toString" as Input Binary Field: the item has no such field, no longer an error without a message', async () => {
+		const data = await storeBinary(PDF, { fileName: 'contract.pdf', mimeType: 'application/pdf' });
+		const result = await run('document', 'upload', { binaryPropertyName: 'toString' }, undefined, [{ json: {}, binary: { data } }]);
+		expectRefused(result, 'The item has no binary field "toString" (item index 0)');
+	});
+
+	it('"constructor" as Input Binary Field is refused: n8n\'s copies of an item leave that key out, so no file is ever there', async () => {
 		const data = await storeBinary(PDF, { fileName: 'contract.pdf', mimeType: 'application/pdf' });
 		const result = await run('document', 'upload', { binaryPropertyName: 'constructor' }, undefined, [{ json: {}, binary: { data } }]);
-		expectRefused(result, 'The item has no binary field "constructor" (item index 0)');
+		expectRefused(result, 'Input Binary Field is "constructor", a name n8n cannot keep a file under (item index 0)');
+	});
+
+	it('an object with a "toString" key as a Document ID URL no longer breaks the error message', async () => {
+		const result = await run('document', 'get', { documentId: { __rl: true, mode: 'url', value: '={{ $json.v }}' } }, { toString: '' });
+		expectRefused(result, 'Document ID is not a URL that names a document: "{"toString":""}" (item index 0)');
 	});
 
 	it('an object in Allowed Fields → Field Names is refused, no longer a field named "[object Object]"', async () => {
@@ -129,6 +140,15 @@ describe('values that are not text', () => {
 			additionalFields: { additionalBodyFields: '={{ $json.v }}' },
 		}, '{"__proto__":[]}');
 		expectRefused(result, /^Additional Body Fields \(JSON\) has a key "__proto__", which n8n leaves out of the request it sends \(item index 0\)$/);
+	});
+
+	it('a key "prototype" deep in Custom Rules is refused: n8n would leave it out of the request', async () => {
+		const result = await run('signatureRequest', 'create', {
+			source: 'existingDocument',
+			documentId: DOCUMENT,
+			rules: { customRules: '={{ $json.v }}' },
+		}, '{"guiSignerDate":{"prototype":null}}');
+		expectRefused(result, 'Custom Rules has a key "prototype", which n8n leaves out of the request it sends (item index 0)');
 	});
 });
 

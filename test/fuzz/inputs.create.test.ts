@@ -236,12 +236,12 @@ describe('Signature Request → Create: Additional Fields', () => {
 		}
 		if (parsed === undefined || parsed === null) return oracle.accept(undefined);
 		if (typeof parsed !== 'object' || Array.isArray(parsed)) return oracle.refuse('not a JSON object');
-		if (oracle.hasProtoKey(parsed)) return oracle.refuse('a key __proto__, which n8n does not send');
+		if (oracle.hasKeyN8nDrops(parsed)) return oracle.refuse('a key n8n leaves out of what it sends');
 		if (Object.keys(parsed).some((key) => NODE_KEYS.includes(key.toLowerCase()))) return oracle.refuse('a key the node sets');
 		return oracle.accept(Object.keys(parsed).length > 0 ? oracle.asJson(parsed as IDataObject) : undefined);
 	};
 	const someBodyFields = fc.oneof(
-		fc.dictionary(fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom('sigData', 'RESULTURL', 'Rules', 'sendInfoUrl', 'ID', '__proto__')), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 3 }),
+		fc.dictionary(fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom('sigData', 'RESULTURL', 'Rules', 'sendInfoUrl', 'ID', '__proto__', 'constructor', 'prototype')), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 3 }),
 		fc.jsonValue({ maxDepth: 2 }),
 	);
 	itAcceptsWhatTheOracleDoes(sandbox, ...additionalField('additionalBodyFields', fc.oneof(someBodyFields, someBodyFields.map((value) => JSON.stringify(value)), mutated(someBodyFields.map((value) => JSON.stringify(value))), anyValue), bodyFields, (fields) => ({ ...fields })));
@@ -305,7 +305,7 @@ describe('Signature Request → Create: Signing Rules', () => {
 			}
 		}
 		if (typeof rules !== 'object' || rules === null || Array.isArray(rules)) return oracle.refuse('not an object');
-		if (oracle.hasProtoKey(rules)) return oracle.refuse('a key __proto__, which n8n does not send');
+		if (oracle.hasKeyN8nDrops(rules)) return oracle.refuse('a key n8n leaves out of what it sends');
 		return oracle.accept(Object.keys(rules).length > 0 ? oracle.asJson(rules as IDataObject) : undefined);
 	};
 	const someRules = fc.dictionary(fc.oneof(fc.string({ maxLength: 6 }), fc.constantFrom('guiSignerDate', 'lang', 'emailNotification')), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 3 });

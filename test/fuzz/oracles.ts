@@ -111,10 +111,13 @@ export function emailList(value: unknown): Verdict<string[] | undefined> {
 	return accept(parts);
 }
 
-/** Whether a value holds a key "__proto__" at any depth (n8n's HTTP requests leave such keys out). */
-export function hasProtoKey(value: unknown): boolean {
+/** Keys n8n's copies of data leave out (n8n-workflow's deepCopy), read from n8n-workflow 2.41. */
+const KEYS_N8N_DROPS = ['__proto__', 'constructor', 'prototype'];
+
+/** Whether a value holds such a key at any depth: it would not reach OKdokument. */
+export function hasKeyN8nDrops(value: unknown): boolean {
 	if (typeof value !== 'object' || value === null) return false;
-	return Object.keys(value).some((key) => key === '__proto__' || hasProtoKey((value as Record<string, unknown>)[key]));
+	return Object.keys(value).some((key) => KEYS_N8N_DROPS.includes(key) || hasKeyN8nDrops((value as Record<string, unknown>)[key]));
 }
 
 /** A value as JSON carries it (undefined in a list becomes null, undefined values go). */
@@ -148,15 +151,15 @@ export function freeText(value: unknown, maxCharacters?: number): Verdict<string
 	return text;
 }
 
-/** A binary field's name (input or output): text, not empty, not "__proto__" (n8n's copies of an item drop that key). */
+/** A binary field's name (input or output): text, not empty, not a key n8n's copies of an item drop. */
 export function fieldName(value: unknown): Verdict<string> {
 	const text = asText(value);
 	if (!text.accepted) return text;
-	return text.value === '' ? refuse('empty') : text.value === '__proto__' ? refuse('a key n8n drops') : text;
+	return text.value === '' ? refuse('empty') : KEYS_N8N_DROPS.includes(text.value) ? refuse('a key n8n drops') : text;
 }
 
 /** A whole number from `min` to `max`, as a number or digits. */
-export function wholeNumber(value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): Verdict<number> {
+export function wholeNumber(value: unknown, min: number, max = Infinity): Verdict<number> {
 	const number = typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
 	return Number.isInteger(number) && number >= min && number <= max ? accept(number) : refuse(`not a whole number from ${min} to ${max}`);
 }

@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { FieldRef } from './validation';
-import { fieldOf, invalidField, readText } from './validation';
+import { fieldOf, invalidField, KEYS_N8N_DROPS, readText } from './validation';
 
 /** OKdokument accepts documents of at most 10 MB. */
 export const MAX_DOCUMENT_BYTES = 10 * 1024 * 1024;
@@ -36,9 +36,9 @@ export function binaryFieldName(
 ): string {
 	const name = readText(value, field);
 	if (name === '') throw invalidField(field, 'is empty', emptyHint);
-	// n8n copies items key by key, and a key "__proto__" does not survive that: no file can be kept under it.
-	if (name === '__proto__') {
-		throw invalidField(field, 'is "__proto__", a name n8n cannot keep a file under', 'Choose another name, for example data.');
+	// n8n's copies of an item leave these keys out: no file can be kept under them.
+	if (KEYS_N8N_DROPS.includes(name)) {
+		throw invalidField(field, `is "${name}", a name n8n cannot keep a file under`, 'Choose another name, for example data.');
 	}
 	return name;
 }

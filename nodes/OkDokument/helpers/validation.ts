@@ -89,16 +89,26 @@ export function valueText(value: unknown): string {
 	}
 }
 
-/** Whether a value holds a key "__proto__" at any depth: n8n leaves such keys out of the request it sends. */
-export function hasProtoKey(value: unknown, depth = 0): boolean {
-	if (typeof value !== 'object' || value === null || depth > 64) return false;
-	return Object.keys(value).some(
-		(key) => key === '__proto__' || hasProtoKey((value as Record<string, unknown>)[key], depth + 1),
-	);
+/** Keys n8n's copies of data leave out (n8n-workflow's deepCopy): nothing can be sent or kept under them. */
+export const KEYS_N8N_DROPS = ['__proto__', 'constructor', 'prototype'];
+
+/** The first key of KEYS_N8N_DROPS a value holds, at any depth, or undefined. */
+export function findKeyN8nDrops(value: unknown, depth = 0): string | undefined {
+	if (typeof value !== 'object' || value === null || depth > 64) return undefined;
+	for (const [key, entry] of Object.entries(value)) {
+		const dropped = KEYS_N8N_DROPS.includes(key) ? key : findKeyN8nDrops(entry, depth + 1);
+		if (dropped !== undefined) return dropped;
+	}
+	return undefined;
 }
 
-/** What the error for a value with a key "__proto__" says (see hasProtoKey). */
-export const PROTO_KEY_PROBLEM = 'has a key "__proto__", which n8n leaves out of the request it sends';
+/** Refuses a value that holds a key n8n would leave out of the request it sends (see findKeyN8nDrops). */
+export function refuseKeysN8nDrops(value: unknown, field: FieldRef): void {
+	const dropped = findKeyN8nDrops(value);
+	if (dropped !== undefined) {
+		throw invalidField(field, `has a key "${dropped}", which n8n leaves out of the request it sends`, 'Remove that key: it cannot reach OKdokument.');
+	}
+}
 
 /** A switch an expression may set: true or false, or that text; `unset` for nothing (null, undefined, ''), when given. */
 export function readBoolean(value: unknown, field: FieldRef, unset?: boolean): boolean {

@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { DOCUMENT_URL_PATTERN, documentIdInUrl } from '../../callbacks/callback';
 import type { FieldRef } from '../../helpers/validation';
-import { fieldOf, invalidField, shortened, validateId, WITHOUT_SCHEMA_CHECK } from '../../helpers/validation';
+import { fieldOf, invalidField, shortened, validateId, valueText, WITHOUT_SCHEMA_CHECK } from '../../helpers/validation';
 
 /** The list search of From List (methods.listSearch of the node). */
 export const SEARCH_DOCUMENTS_METHOD = 'searchDocuments';
@@ -72,7 +72,7 @@ function documentIdOfUrl(value: unknown, field: FieldRef): string {
 	if (id === undefined) {
 		throw invalidField(
 			field,
-			`is not a URL that names a document: "${shortened(String(url))}"`,
+			`is not a URL that names a document: "${shortened(valueText(url))}"`,
 			'Enter a URL ending in /JSON/document/<ID> or /rest/document/<ID>, or with /viewDocument?id=<ID>, or choose By ID. A signing link (/openDocument/…) names the signature request, not its document.',
 		);
 	}

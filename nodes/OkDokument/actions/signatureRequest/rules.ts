@@ -3,10 +3,9 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import type { FieldRef } from '../../helpers/validation';
 import {
 	findForbiddenCharacter,
-	hasProtoKey,
 	invalidField,
-	PROTO_KEY_PROBLEM,
 	readBoolean,
+	refuseKeysN8nDrops,
 	readText,
 	valueText,
 } from '../../helpers/validation';
@@ -305,7 +304,7 @@ interface CustomRules {
 }
 
 function fromObject(object: IDataObject, field: FieldRef): CustomRules {
-	if (hasProtoKey(object)) throw invalidField(field, PROTO_KEY_PROBLEM, 'Remove that key: it cannot reach OKdokument.');
+	refuseKeysN8nDrops(object, field);
 	return { rules: Object.entries(object).map(([name, value]) => ({ name, value, field })), source: 'json' };
 }
 
