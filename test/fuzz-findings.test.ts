@@ -216,6 +216,18 @@ describe('the credential', () => {
 		expect(sandbox.requests).toEqual([]);
 	});
 
+	it('a credential without a key is refused as one: "The API Key … is empty", nothing sent', async () => {
+		for (const apiKey of ['', '  ']) {
+			const result = await usage({ apiKey });
+			expect(result.error?.message).toBe('The API Key in the OKdokument credential is empty');
+		}
+		const withoutKey = sandboxCredential(sandbox);
+		delete withoutKey.apiKey;
+		const missing = await runOperation({ credential: withoutKey, resource: 'account', operation: 'getUsage' });
+		expect(missing.error?.message).toBe('The API Key in the OKdokument credential is empty');
+		expect(sandbox.requests).toEqual([]);
+	});
+
 	it.each([
 		['a query', '?x=1', 'has a query or fragment (? or #), which the path of each request cannot follow'],
 		['/JSON', '/JSON', 'ends in /JSON, which the node adds to each request itself'],

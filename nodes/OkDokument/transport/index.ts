@@ -20,8 +20,8 @@ import {
 	noteAttempts,
 } from '../helpers/errors';
 import type { Redactor } from '../helpers/secrets';
-import { describeCharacter, findForbiddenCharacter } from '../helpers/validation';
 import { redactor } from '../helpers/secrets';
+import { describeCharacter, findForbiddenCharacter } from '../helpers/validation';
 import type { RequestSettings } from '../actions/options.description';
 import { readRequestOptions } from '../actions/options.description';
 import {
@@ -162,12 +162,12 @@ async function openConnection(this: OkDokumentContext): Promise<Connection> {
 				? OKDOKUMENT_ENVIRONMENT_URLS.development
 				: OKDOKUMENT_ENVIRONMENT_URLS.production;
 	}
-	const keyProblem =
-		typeof credentials.apiKey === 'string' && credentials.apiKey.trim() === '' ? 'is empty' : apiKeyProblem(credentials.apiKey);
+	const apiKey = typeof credentials.apiKey === 'string' ? credentials.apiKey.trim() : credentials.apiKey;
+	const keyProblem = apiKey === undefined || apiKey === null || apiKey === '' ? 'is empty' : apiKeyProblem(apiKey);
 	if (keyProblem !== undefined) {
 		throw credentialError(this, 'API Key', keyProblem, 'Open the credential and paste the key OKdokument issued again. Nothing was sent.');
 	}
-	const redact = redactor((credentials.apiKey as string).trim());
+	const redact = redactor(apiKey as string);
 	const reference = this.getNode().credentials?.[CREDENTIAL_TYPE];
 	return {
 		baseUrl,
