@@ -1,4 +1,7 @@
+import { ApplicationError } from 'n8n-workflow';
 import type {
+	IAuthenticateRuleResponseCode,
+	IAuthenticateRuleResponseSuccessBody,
 	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
 	ICredentialType,
@@ -23,8 +26,62 @@ const baseUrlExpression =
 	` : $credentials.environment === "development" ? "${OKDOKUMENT_ENVIRONMENT_URLS.development}"` +
 	` : "${OKDOKUMENT_ENVIRONMENT_URLS.production}" }}`;
 
+/**
+ * What is wrong with an API key, or undefined. OKdokument's keys are printable ASCII (`9668716b6_1f40…`); a key
+ * with a space, a line break or another character inside was pasted wrongly, and n8n's HTTP client would silently
+ * drop some of those characters and send another key.
+ */
+export function apiKeyProblem(apiKey: unknown): string | undefined {
+	if (apiKey === undefined || apiKey === null || apiKey === '') return undefined;
+	if (typeof apiKey !== 'string') return 'is not text';
+	const key = apiKey.trim();
+	if (key === '') return undefined;
+	return /^[\x21-\x7e]+$/.test(key)
+		? undefined
+		: 'contains a space, a control character or a character beyond ASCII, which no OKdokument key has';
+}
+
 /** The redirects a server sends for a moved address; the test reports them instead of following them. */
 const REDIRECT_STATUSES = [301, 302, 303, 307, 308];
+
+/**
+ * What the credential test reports for an answer. n8n types the rules as a list of one kind, but its credential
+ * tester reads a mixed list rule by rule (n8n 1.123 and 2.41), which this one is.
+ */
+const TEST_RULES: Array<IAuthenticateRuleResponseCode | IAuthenticateRuleResponseSuccessBody> = [
+	{
+		type: 'responseCode',
+		properties: {
+			value: 401,
+			message:
+				'OKdokument rejected the API key (401). Check the key, and that it belongs to the selected environment.',
+		},
+	},
+	{
+		type: 'responseCode',
+		properties: {
+			value: 403,
+			message:
+				'OKdokument knows this API key but does not allow it to use the API (403). Ask OKdokument to enable API access for it.',
+		},
+	},
+	...REDIRECT_STATUSES.map((value) => ({
+		type: 'responseCode' as const,
+		properties: {
+			value,
+			message: `OKdokument answered with a redirect (${value}). The API key is only sent to the address set here: choose the matching environment, or enter the address OKdokument has now as the Base URL.`,
+		},
+	})),
+	// One documented answer shape says a failure in a 200 ("success": false), as the node reads it too.
+	{
+		type: 'responseSuccessBody',
+		properties: {
+			key: 'success',
+			value: false,
+			message: 'OKdokument answered, but reports a failure ("success": false). Check the key and the environment.',
+		},
+	},
+];
 
 export class OkDokumentApi implements ICredentialType {
 	name = 'okDokumentApi';
@@ -88,17 +145,20 @@ export class OkDokumentApi implements ICredentialType {
 	/**
 	 * Sends the key in x-api-key. A function rather than the generic `={{$credentials.apiKey}}`
 	 * block: n8n evaluates that expression for every request it sends, which cost more CPU per
-	 * item than the rest of the node together. The value is the same: the key as stored (an
-	 * expression in the credential is already resolved by then), empty when there is none.
+	 * item than the rest of the node together. The value is the key as stored (an expression in
+	 * the credential is already resolved by then) without spaces around it, empty when there is none.
 	 */
 	async authenticate(
 		credentials: ICredentialDataDecryptedObject,
 		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> {
 		const { apiKey } = credentials;
+		const problem = apiKeyProblem(apiKey);
+		// Thrown for the credential test, whose message it becomes; the node refuses such a key before it gets here.
+		if (problem !== undefined) throw new ApplicationError(`The API Key ${problem}: paste the key again`);
 		return {
 			...requestOptions,
-			headers: { ...requestOptions.headers, 'x-api-key': apiKey ? String(apiKey) : '' },
+			headers: { ...requestOptions.headers, 'x-api-key': apiKey ? String(apiKey).trim() : '' },
 		};
 	}
 
@@ -111,30 +171,6 @@ export class OkDokumentApi implements ICredentialType {
 			// As the node's own requests: the key never follows a redirect to another host.
 			disableFollowRedirect: true,
 		},
-		rules: [
-			{
-				type: 'responseCode',
-				properties: {
-					value: 401,
-					message:
-						'OKdokument rejected the API key (401). Check the key, and that it belongs to the selected environment.',
-				},
-			},
-			{
-				type: 'responseCode',
-				properties: {
-					value: 403,
-					message:
-						'OKdokument knows this API key but does not allow it to use the API (403). Ask OKdokument to enable API access for it.',
-				},
-			},
-			...REDIRECT_STATUSES.map((value) => ({
-				type: 'responseCode' as const,
-				properties: {
-					value,
-					message: `OKdokument answered with a redirect (${value}). The API key is only sent to the address set here: choose the matching environment, or enter the address OKdokument has now as the Base URL.`,
-				},
-			})),
-		],
+		rules: TEST_RULES as ICredentialTestRequest['rules'],
 	};
 }

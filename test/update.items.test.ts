@@ -6,7 +6,7 @@ const sandbox = useSandbox();
 const mixedItems = [
 	{ id: KNOWN_ID, url: 'https://example.com/a' },
 	{ id: 'gone-request', url: 'https://example.com/b' },
-	{ id: OTHER_ID, url: 'not a url' },
+	{ id: OTHER_ID, url: 'not-a-url' },
 	{ id: OTHER_ID, url: 'https://example.com/d' },
 ];
 const parameters = { signatureRequestId: '={{ $json.id }}', resultUrl: '={{ $json.url }}' };
@@ -16,7 +16,7 @@ const unknownIdFailure = {
 	message: expect.stringMatching(/^The signature request does not exist, was deleted, or has expired/),
 };
 const badUrlFailure = {
-	error: 'Result URL is not an absolute http(s) URL: "not a url" (item index 2)',
+	error: 'Result URL is not an absolute http(s) URL: "not-a-url" (item index 2)',
 	message: expect.stringMatching(/^Enter a full URL/),
 };
 

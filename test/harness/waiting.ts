@@ -26,6 +26,8 @@
  *   the instance's secret); for any other waiting node the execution's `resumeToken`; a failed
  *   check gets 401. A running execution gets 409, a finished one 409, except that a
  *   send-and-wait URL gets n8n's "no action required" page (200); one that failed gets 409;
+ * - then the body is read as n8n reads it (webhook-io.ts, webhookRequest): one that does not parse
+ *   gets 422 (400 for multipart), one above N8N_PAYLOAD_SIZE_MAX 500, before the node runs;
  * - then the waiting node is disabled, its last run is dropped and its webhook (restartWebhook,
  *   same method, `path` equal to the suffix) runs in a `WebhookContext`; `noWebhookResponse` →
  *   the node answered itself; no `workflowData` → 200 with `webhookResponse` or
@@ -363,9 +365,9 @@ export async function startWaitingExecution(options: StartWaitingOptions): Promi
 			return;
 		}
 
-		const request = webhookRequest(req, raw, url);
-		if ('error' in request) {
-			respond(422, { code: 422, message: 'Failed to parse request body', hint: request.error });
+		const request = await webhookRequest(req, raw, url);
+		if ('refused' in request) {
+			respond(request.refused.status, request.refused.body);
 			return;
 		}
 		call.body = request.body;

@@ -6,6 +6,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { parse as parseQueryString } from 'node:querystring';
+import { gunzipSync, inflateSync } from 'node:zlib';
 
 import { Logger } from '@n8n/backend-common';
 import { Container } from '@n8n/di';
@@ -13,12 +14,15 @@ import {
 	deepCopy,
 	jsonParse,
 	NodeConnectionTypes,
+	sanitizeXmlName,
 	type IDataObject,
 	type IExecuteFunctions,
 	type INodeExecutionData,
 	type INodeType,
 	type IWorkflowExecuteAdditionalData,
 } from 'n8n-workflow';
+import { parse as parseQuery } from 'qs';
+import { Parser as XmlParser } from 'xml2js';
 
 export const DOWNSTREAM_NODE_NAME = 'Downstream';
 export const DOWNSTREAM_NODE_TYPE = 'harnessDownstream';
@@ -53,18 +57,101 @@ export function createDownstreamNodeType(
 	};
 }
 
-/** The body as n8n's `parseBody` leaves it on `req.body`. */
-export function parseBody(raw: Buffer, contentType: string): { body: unknown } | { error: string } {
+/** n8n's answer to a request it refuses before any node runs: its status and body (simplified). */
+export interface Refusal {
+	status: number;
+	body: unknown;
+}
+
+/** What n8n 2.41.1 answers when reading the body fails for another reason than a parse (see webhookRequest). */
+const CANNOT_READ: Refusal = { status: 500, body: { code: 0, message: 'There was a problem executing the workflow' } };
+
+/** n8n's limit on a request body: N8N_PAYLOAD_SIZE_MAX, in MiB, 16 unless set. */
+function payloadSizeMax(): number {
+	return Number(process.env.N8N_PAYLOAD_SIZE_MAX ?? 16) * 1024 * 1024;
+}
+
+/** The media type and charset of a Content-Type header, read as n8n reads it (@n8n/backend-network parseContentType). */
+function parseContentType(header: string | undefined): { type: string; charset: string } | undefined {
+	if (!header) return undefined;
+	const [type, ...parameters] = header.split(';');
+	let charset = 'utf-8';
+	for (const parameter of parameters) {
+		const at = parameter.indexOf('=');
+		if (at === -1 || parameter.slice(0, at).toLowerCase().trim() !== 'charset') continue;
+		charset = parameter.slice(at + 1).trim().replace(/^"(.*)"$/, '$1');
+	}
+	// The type is lower-cased but not trimmed: "application/json ; charset=utf-8" is no JSON to n8n.
+	return { type: type.toLowerCase(), charset: charset.toLowerCase() };
+}
+
+/**
+ * xml2js with n8n's options. n8n shares one parser between requests, and that parser can stop answering after some
+ * sequences of broken XML (docs/n8n-behaviour.md); the harness takes a fresh one for each body, so that a test
+ * ends.
+ */
+const xmlParser = () =>
+	new XmlParser({
+		async: true,
+		normalize: true,
+		normalizeTags: true,
+		explicitArray: false,
+		tagNameProcessors: [sanitizeXmlName],
+		attrNameProcessors: [sanitizeXmlName],
+	});
+
+const stripBom = (text: string) => (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+
+/** The body as n8n's `parseBody` leaves it on `req.body`, or its 422 for a body that does not parse. */
+export async function parseBody(raw: Buffer, type: string | undefined, charset = 'utf-8'): Promise<{ body: unknown } | { refused: Refusal }> {
 	if (raw.length === 0) return { body: undefined };
-	const text = raw.toString('utf8').replace(/^\uFEFF/, '');
 	try {
-		if (contentType === 'application/json') return { body: jsonParse<unknown>(text) };
-		if (contentType === 'application/x-www-form-urlencoded') return { body: { ...parseQueryString(text) } };
-		if (contentType === 'text/plain') return { body: text };
+		const text = () => raw.toString(charset as BufferEncoding);
+		if (!Buffer.isEncoding(charset)) throw new TypeError(`Unknown encoding: ${charset}`);
+		if (type === 'application/json') return { body: jsonParse<unknown>(stripBom(text())) };
+		if (type?.endsWith('/xml') || type?.endsWith('+xml')) return { body: (await xmlParser().parseStringPromise(text())) as unknown };
+		// A null-prototype object, repeated keys as lists, as Node's querystring gives it.
+		if (type === 'application/x-www-form-urlencoded') return { body: parseQueryString(stripBom(text()), undefined, undefined, { maxKeys: 1000 }) };
+		if (type === 'text/plain') return { body: text() };
 	} catch (error) {
-		return { error: (error as Error).message };
+		return { refused: { status: 422, body: { code: 422, message: 'Failed to parse request body', hint: (error as Error).message } } };
 	}
 	return { body: undefined };
+}
+
+/**
+ * A multipart/form-data body as n8n gives it to a node: `{ data: <fields>, files: <files> }`, a field sent more
+ * than once as a list, one sent once as its value. n8n reads it with formidable; here Node's own reader reads it,
+ * and a file is described by its name, type and size (n8n adds where formidable stored it).
+ */
+async function parseFormData(raw: Buffer, contentType: string): Promise<{ body: unknown } | { refused: Refusal }> {
+	let form: FormData;
+	try {
+		form = await new Response(raw, { headers: { 'content-type': contentType } }).formData();
+	} catch {
+		return { refused: { status: 400, body: { code: 400, message: 'The submitted form data could not be parsed.' } } };
+	}
+	const data: IDataObject = {};
+	const files: IDataObject = {};
+	for (const [name, value] of form.entries()) {
+		const target = typeof value === 'string' ? data : files;
+		const entry = typeof value === 'string' ? value : { originalFilename: value.name, mimetype: value.type, size: value.size };
+		const earlier = target[name];
+		target[name] = earlier === undefined ? entry : Array.isArray(earlier) ? [...earlier, entry] : [earlier, entry];
+	}
+	return { body: { data, files } };
+}
+
+/** The body as it arrived, decompressed as n8n decompresses it (gzip, deflate); undefined when that fails. */
+function decoded(req: IncomingMessage, raw: Buffer): Buffer | undefined {
+	try {
+		const encoding = req.headers['content-encoding'];
+		if (encoding === 'gzip') return gunzipSync(raw);
+		if (encoding === 'deflate') return inflateSync(raw);
+		return raw;
+	} catch {
+		return undefined;
+	}
 }
 
 /** The few express additions n8n's request object has and nodes use. */
@@ -78,25 +165,39 @@ export function toExpressRequest(
 }
 
 /**
- * The request as n8n hands it to a node's webhook: its body as n8n's `parseBody` leaves it, and the
- * express request; or, for a body that does not parse, why n8n answers 422 before the node runs.
+ * The request as n8n 2.41.1 hands it to a node's webhook (webhook-helpers `parseRequestBody` and the body-parser
+ * middleware), or the answer n8n gives instead, before any node runs; checked against a real n8n 2.41.1 (see
+ * docs/n8n-behaviour.md, "Webhook request bodies"):
+ * - a body longer than N8N_PAYLOAD_SIZE_MAX (16 MiB unless set), after gzip or deflate is undone, or one that does
+ *   not decompress: 500 `{"code":0,"message":"There was a problem executing the workflow"}` (raw-body's 413 is
+ *   not one of n8n's response errors), whatever the content type;
+ * - multipart/form-data: `{ data, files }` (parseFormData), or 400 when it does not parse;
+ * - otherwise parseBody: JSON (a leading byte order mark dropped), XML (xml2js, with n8n's options), a form
+ *   (repeated keys as lists), text/plain (byte order mark kept), each decoded with the charset the header names
+ *   (utf-8 unless named; an unknown one is a 422); anything else, or no body, leaves the body undefined; a body that
+ *   does not parse gets 422. The media type is compared as written, lower-cased but not trimmed.
+ * The query is read as express's "extended" parser (qs), which n8n sets, reads it.
  */
-export function webhookRequest(
+export async function webhookRequest(
 	req: IncomingMessage,
 	raw: Buffer,
 	url: URL,
-): { body: unknown; httpRequest: NonNullable<IWorkflowExecuteAdditionalData['httpRequest']> } | { error: string } {
-	const contentType = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
-	const parsed = parseBody(raw, contentType);
-	if ('error' in parsed) return parsed;
+): Promise<{ body: unknown; httpRequest: NonNullable<IWorkflowExecuteAdditionalData['httpRequest']> } | { refused: Refusal }> {
+	const body = decoded(req, raw);
+	if (body === undefined || body.length > payloadSizeMax()) return { refused: CANNOT_READ };
+	const header = req.headers['content-type'];
+	const { type, charset } = parseContentType(header) ?? { type: undefined, charset: 'utf-8' };
+	const parsed = type === 'multipart/form-data' ? await parseFormData(body, header!) : type?.startsWith('multipart/') ? { body: undefined } : await parseBody(body, type, charset);
+	if ('refused' in parsed) return parsed;
 	return {
 		body: parsed.body,
 		httpRequest: toExpressRequest(req, {
 			body: parsed.body,
-			rawBody: raw,
+			rawBody: body,
 			path: url.pathname,
-			query: Object.fromEntries(url.searchParams),
-			contentType,
+			// As express's "extended" query parser, which n8n sets: a repeated key is a list, a[b]=c an object.
+			query: parseQuery(url.search.slice(1), { allowPrototypes: true }) as IDataObject,
+			contentType: type ?? '',
 		}),
 	};
 }

@@ -24,8 +24,9 @@
  * What it copies from n8n 2.41's webhook handling (packages/cli webhook-helpers `executeWebhook`):
  * - the production URL `<base>/webhook/<webhookId>/<path>` runs in mode `webhook`, the test URL
  *   `<base>/webhook-test/<webhookId>/<path>` in mode `manual`; other paths or methods get 404;
- * - the body is parsed as n8n's `parseBody` does (JSON, urlencoded, text/plain; others stay
- *   undefined); a JSON body that does not parse gets 422 before the node runs;
+ * - the body is read as n8n reads it (webhook-io.ts, webhookRequest): JSON, XML, a form, text,
+ *   multipart; one that does not parse gets 422 (400 for multipart), one above N8N_PAYLOAD_SIZE_MAX
+ *   500, before the node runs;
  * - the node throws → 500 and a failed execution whose only run is the trigger's (the engine
  *   rethrows the error there, so nothing downstream runs);
  * - `noWebhookResponse` → the node answered itself; no `workflowData` → 200 with `webhookResponse`
@@ -397,9 +398,9 @@ export async function startWebhookTrigger(options: StartWebhookTriggerOptions): 
 			return;
 		}
 		call.mode = mode;
-		const request = webhookRequest(req, raw, url);
-		if ('error' in request) {
-			respond(422, { code: 422, message: 'Failed to parse request body', hint: request.error });
+		const request = await webhookRequest(req, raw, url);
+		if ('refused' in request) {
+			respond(request.refused.status, request.refused.body);
 			return;
 		}
 		call.body = request.body;

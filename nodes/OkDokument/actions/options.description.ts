@@ -1,8 +1,12 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { DEFAULT_CONCURRENCY } from '../helpers/concurrency';
-import { DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_DELAY_MS } from '../helpers/retry';
-import { DEFAULT_TIMEOUT_MS } from '../transport';
+import type { RetryPolicy } from '../helpers/retry';
+import { DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_DELAY_MS, DEFAULT_TIMEOUT_MS } from '../helpers/retry';
+import { fieldOf, readBoolean, readNumber } from '../helpers/validation';
+
+/** The longest timeout a timer can wait for (2^31 - 1 ms, about 24.8 days). */
+const MAX_TIMEOUT_MS = 2_147_483_647;
 
 /** Settings that apply to every request the node sends, whatever the operation. */
 export const requestOptions: INodeProperties = {
@@ -16,7 +20,7 @@ export const requestOptions: INodeProperties = {
 			displayName: 'Max Attempts',
 			name: 'maxAttempts',
 			type: 'number',
-			typeOptions: { minValue: 1, maxValue: 10 },
+			typeOptions: { minValue: 1, maxValue: 10, numberPrecision: 0 },
 			default: DEFAULT_MAX_ATTEMPTS,
 			description:
 				'How many times to send a request in all when it keeps failing temporarily (used when Retry Temporary Failures is on)',
@@ -51,10 +55,47 @@ export const requestOptions: INodeProperties = {
 			displayName: 'Timeout',
 			name: 'timeout',
 			type: 'number',
-			typeOptions: { minValue: 1 },
+			// Node's timers take at most 2^31 - 1 ms: a longer timeout would end the request at once.
+			typeOptions: { minValue: 1, maxValue: MAX_TIMEOUT_MS },
 			default: DEFAULT_TIMEOUT_MS,
 			description:
 				'How long to wait for OKdokument to answer each request, in milliseconds, before the attempt fails',
 		},
 	],
 };
+
+/** What one item's requests are sent with. */
+export interface RequestSettings {
+	timeoutMs: number;
+	retry: RetryPolicy;
+}
+
+function option(name: string): INodeProperties {
+	return (requestOptions.options as INodeProperties[]).find((candidate) => candidate.name === name)!;
+}
+
+/**
+ * One option of one item, checked against its limits (an expression can give anything); an option that is not set,
+ * or an expression that gives nothing, keeps its default.
+ */
+function readOption<T extends number | boolean>(context: IExecuteFunctions, itemIndex: number, name: string): T {
+	const property = option(name);
+	const value = context.getNodeParameter(`options.${name}`, itemIndex, property.default);
+	if (value === undefined || value === null || value === '') return property.default as T;
+	const field = fieldOf(context, itemIndex, property.displayName);
+	if (property.type === 'boolean') return readBoolean(value, field) as T;
+	const { minValue = 0, maxValue, numberPrecision } = property.typeOptions ?? {};
+	return readNumber(value, field, { min: minValue, max: maxValue, whole: numberPrecision === 0 }) as T;
+}
+
+/** The Options of one item's requests (Requests in Parallel is the node's, read once). */
+export function readRequestOptions(context: IExecuteFunctions, itemIndex: number): RequestSettings {
+	return {
+		timeoutMs: readOption<number>(context, itemIndex, 'timeout'),
+		retry: {
+			enabled: readOption<boolean>(context, itemIndex, 'retry'),
+			maxAttempts: readOption<number>(context, itemIndex, 'maxAttempts'),
+			firstDelayMs: readOption<number>(context, itemIndex, 'retryDelay'),
+		},
+	};
+}

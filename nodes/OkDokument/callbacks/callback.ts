@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 import { jsonParse } from 'n8n-workflow';
 
-import { findForbiddenCharacter, MAX_ID_LENGTH } from '../helpers/validation';
+import { findForbiddenCharacter, isDotSegment, MAX_ID_LENGTH } from '../helpers/validation';
 
 /** How a signing round ended, in OKdokument's spelling (docs §5). */
 export type SigningOutcome = 'signed' | 'canceled';
@@ -28,12 +28,30 @@ export interface SigningCallback {
 	 */
 	documentIdInUrl?: string;
 	signatureRequestId?: string;
-	/** The body as received (a JSON text parsed; anything that is not an object wrapped as `{ body }`). */
+	/**
+	 * The body as received (a JSON text parsed; anything that is not an object wrapped as `{ body }`), with anything
+	 * nested deeper than 20 levels left out.
+	 */
 	raw: IDataObject;
 }
 
 function isObject(value: unknown): value is IDataObject {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** How deep a callback's body is kept for the items (OKdokument's callbacks are flat). */
+const MAX_KEPT_DEPTH = 20;
+
+/**
+ * The body with anything nested deeper than MAX_KEPT_DEPTH replaced by a note: n8n copies and saves an item
+ * recursively, and a body nested some thousand levels deep (which n8n's JSON parser reads) would fail the execution
+ * that a confirmed callback starts or resumes, and lose its signature.
+ */
+function bounded(value: unknown, depth = 0): IDataObject[string] {
+	if (typeof value !== 'object' || value === null) return value as IDataObject[string];
+	if (depth >= MAX_KEPT_DEPTH) return `[left out: nested deeper than ${MAX_KEPT_DEPTH} levels]`;
+	if (Array.isArray(value)) return value.map((entry) => bounded(entry, depth + 1)) as IDataObject[];
+	return Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, bounded(entry, depth + 1)]));
 }
 
 function toObject(body: unknown): IDataObject {
@@ -53,7 +71,8 @@ function toObject(body: unknown): IDataObject {
 export function readId(value: unknown): string | undefined {
 	if (typeof value !== 'string' && typeof value !== 'number') return undefined;
 	const id = String(value).trim();
-	const plausible = id !== '' && id.length <= MAX_ID_LENGTH && findForbiddenCharacter(id) === undefined;
+	const plausible =
+		id !== '' && id.length <= MAX_ID_LENGTH && findForbiddenCharacter(id) === undefined && !isDotSegment(id);
 	return plausible ? id : undefined;
 }
 
@@ -124,7 +143,7 @@ export function toSigningOutcome(value: unknown): SigningOutcome | undefined {
  * Either, both mixed, or any extra fields are accepted.
  */
 export function readCallback(body: unknown): SigningCallback {
-	const raw = toObject(body);
+	const raw = bounded(toObject(body)) as IDataObject;
 	const succeeded =
 		raw.success === true ||
 		raw.success === 'true' ||

@@ -6,9 +6,9 @@ import type {
 	INodeProperties,
 	IWebhookFunctions,
 } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
-
 import { downloadPdf } from '../documents/requests';
+import { binaryFieldName } from '../helpers/binary';
+import { readBoolean } from '../helpers/validation';
 
 /**
  * The signed PDF of a signing event, for every node that reports one (the trigger, Send and Wait
@@ -56,15 +56,13 @@ export function readSignedPdfField(
 ): string | undefined {
 	const get = (name: string, fallback: unknown) =>
 		'getInputData' in context ? context.getNodeParameter(name, itemIndex, fallback) : context.getNodeParameter(name, fallback);
-	if (get(names.toggle, names.downloadByDefault) !== true) return undefined;
-	const field = String(get(names.field, DEFAULT_FIELD)).trim();
-	if (field === '') {
-		throw new NodeOperationError(context.getNode(), `Put Output File in Field is empty (item index ${itemIndex})`, {
-			itemIndex,
-			description: 'Enter the name of the output binary field for the signed PDF, for example data, or turn off Download Signed PDF.',
-		});
-	}
-	return field;
+	const field = (label: string) => ({ node: context, itemIndex, label });
+	if (!readBoolean(get(names.toggle, names.downloadByDefault), field('Download Signed PDF'), names.downloadByDefault)) return undefined;
+	return binaryFieldName(
+		get(names.field, DEFAULT_FIELD),
+		field('Put Output File in Field'),
+		'Enter the name of the output binary field for the signed PDF, for example data, or turn off Download Signed PDF.',
+	);
 }
 
 /**

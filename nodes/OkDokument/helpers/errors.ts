@@ -234,5 +234,12 @@ export function toNodeError(
 	itemIndex: number,
 ): NodeApiError | NodeOperationError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
-	return new NodeOperationError(node, error as Error, { itemIndex });
+	const nodeError = new NodeOperationError(node, error as Error, { itemIndex });
+	// n8n keeps the message only of an `instanceof Error`, which an error from another realm (a vm) is not;
+	// an item without one would pass for a success on the error output.
+	if (!nodeError.message) {
+		const message = (error as ErrorLike | undefined)?.message;
+		nodeError.message = typeof message === 'string' && message !== '' ? message : String(error);
+	}
+	return nodeError;
 }

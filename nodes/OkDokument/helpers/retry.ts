@@ -11,6 +11,8 @@ export interface RetryPolicy {
 export const DEFAULT_RETRY = true;
 export const DEFAULT_MAX_ATTEMPTS = 3;
 export const DEFAULT_RETRY_DELAY_MS = 1000;
+/** How long a request waits for its answer unless the node's Timeout says otherwise. */
+export const DEFAULT_TIMEOUT_MS = 30_000;
 
 /** No single wait of our own choosing is longer than this. */
 export const MAX_BACKOFF_MS = 30_000;

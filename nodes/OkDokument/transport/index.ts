@@ -10,7 +10,7 @@ import type {
 } from 'n8n-workflow';
 import { jsonParse, NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
-import { OKDOKUMENT_ENVIRONMENT_URLS } from '../../../credentials/OkDokumentApi.credentials';
+import { apiKeyProblem, OKDOKUMENT_ENVIRONMENT_URLS } from '../../../credentials/OkDokumentApi.credentials';
 import { refuseReportedFailure } from '../helpers/answers';
 import type { StatusHints } from '../helpers/errors';
 import {
@@ -19,11 +19,16 @@ import {
 	errorFromResponse,
 	noteAttempts,
 } from '../helpers/errors';
-import type { RetryPolicy } from '../helpers/retry';
+import type { Redactor } from '../helpers/secrets';
+import { redactor } from '../helpers/secrets';
+import { describeCharacter, findForbiddenCharacter } from '../helpers/validation';
+import type { RequestSettings } from '../actions/options.description';
+import { readRequestOptions } from '../actions/options.description';
 import {
 	DEFAULT_MAX_ATTEMPTS,
 	DEFAULT_RETRY,
 	DEFAULT_RETRY_DELAY_MS,
+	DEFAULT_TIMEOUT_MS,
 	delayBeforeRetry,
 	isTransientNetworkFailure,
 	isTransientStatus,
@@ -32,7 +37,7 @@ import {
 } from '../helpers/retry';
 
 export const CREDENTIAL_TYPE = 'okDokumentApi';
-export const DEFAULT_TIMEOUT_MS = 30_000;
+export { DEFAULT_TIMEOUT_MS };
 
 const IDEMPOTENT_METHODS = new Set<IHttpRequestMethods>(['GET', 'HEAD', 'PATCH', 'PUT']);
 
@@ -79,7 +84,8 @@ export interface DownloadedFile {
 
 interface Connection {
 	baseUrl: string;
-	redact: (text: string) => string;
+	/** Hides the API key in what an answer brings back. */
+	redact: Redactor;
 	/**
 	 * The credential as read once for this execution, for httpRequestWithAuthentication, which
 	 * otherwise reads (decrypts, resolves) the credential again for every request.
@@ -89,30 +95,50 @@ interface Connection {
 	fixedSettings?: RequestSettings;
 }
 
-interface RequestSettings {
-	timeoutMs: number;
-	retry: RetryPolicy;
-}
-
 interface HttpAnswer {
 	statusCode: number;
 	headers: Record<string, unknown>;
 	body: unknown;
 }
 
+/** An answer's body as text and as parsed JSON (undefined when it is none), both without the API key. */
+interface AnswerBody {
+	text: () => string;
+	json: () => unknown;
+}
+
 /** Turns a 2xx answer into the result, or undefined when it is not what the operation expects. */
-type AnswerReader<T> = (answer: HttpAnswer, text: () => string) => T | undefined;
+type AnswerReader<T> = (answer: HttpAnswer, body: AnswerBody) => T | undefined;
 
 /** The credential is read once per execution, not once per item. */
 const connections = new WeakMap<OkDokumentContext, Promise<Connection>>();
 
-function isHttpUrl(value: string): boolean {
+/**
+ * What is wrong with a custom Base URL, or undefined: an absolute http(s) URL, as n8n's HTTP client (and so the
+ * credential test) reads it, to which each request's path (/JSON/…) is added: so no query or fragment, which would
+ * swallow that path, and no /JSON of its own.
+ */
+function baseUrlProblem(baseUrl: string): string | undefined {
+	let url: URL;
 	try {
-		const { protocol } = new URL(value);
-		return protocol === 'http:' || protocol === 'https:';
+		url = new URL(baseUrl);
 	} catch {
-		return false;
+		return 'is not an absolute http(s) URL';
 	}
+	// n8n's HTTP client takes a URL without "//" after the scheme (http:host) for a relative one.
+	if (!/^https?:\/\//i.test(baseUrl) || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+		return 'is not an absolute http(s) URL';
+	}
+	// Each request's URL is this text with its path added: a space left before the path breaks it.
+	const forbidden = findForbiddenCharacter(baseUrl);
+	if (forbidden !== undefined) return `contains ${describeCharacter(forbidden)}`;
+	if (/[?#]/.test(baseUrl)) return 'has a query or fragment (? or #), which the path of each request cannot follow';
+	if (/\/JSON$/i.test(url.pathname)) return 'ends in /JSON, which the node adds to each request itself';
+	return undefined;
+}
+
+function credentialError(context: OkDokumentContext, label: string, problem: string, hint: string): NodeOperationError {
+	return new NodeOperationError(context.getNode(), `The ${label} in the OKdokument credential ${problem}`, { description: hint });
 }
 
 async function openConnection(this: OkDokumentContext): Promise<Connection> {
@@ -120,17 +146,14 @@ async function openConnection(this: OkDokumentContext): Promise<Connection> {
 	const environment = credentials.environment as string | undefined;
 	let baseUrl: string;
 	if (environment === 'custom') {
-		baseUrl = String(credentials.baseUrl ?? '')
-			.trim()
-			.replace(/\/+$/, '');
-		if (!isHttpUrl(baseUrl)) {
-			throw new NodeOperationError(
-				this.getNode(),
-				'The Base URL in the OKdokument credential is not an absolute http(s) URL',
-				{
-					description:
-						'Open the credential and enter a URL such as http://127.0.0.1:8787, or choose the Production or Development environment.',
-				},
+		baseUrl = (typeof credentials.baseUrl === 'string' ? credentials.baseUrl : '').trim().replace(/\/+$/, '');
+		const problem = baseUrlProblem(baseUrl);
+		if (problem !== undefined) {
+			throw credentialError(
+				this,
+				'Base URL',
+				problem,
+				'Open the credential and enter the scheme and host, such as http://127.0.0.1:8787, or choose the Production or Development environment.',
 			);
 		}
 	} else {
@@ -139,9 +162,12 @@ async function openConnection(this: OkDokumentContext): Promise<Connection> {
 				? OKDOKUMENT_ENVIRONMENT_URLS.development
 				: OKDOKUMENT_ENVIRONMENT_URLS.production;
 	}
-	const apiKey = typeof credentials.apiKey === 'string' ? credentials.apiKey : '';
-	const redact = (text: string) =>
-		apiKey.length >= 4 && text.includes(apiKey) ? text.split(apiKey).join('***') : text;
+	const apiKey = typeof credentials.apiKey === 'string' ? credentials.apiKey.trim() : credentials.apiKey;
+	const keyProblem = apiKey === undefined || apiKey === null || apiKey === '' ? 'is empty' : apiKeyProblem(apiKey);
+	if (keyProblem !== undefined) {
+		throw credentialError(this, 'API Key', keyProblem, 'Open the credential and paste the key OKdokument issued again. Nothing was sent.');
+	}
+	const redact = redactor(apiKey as string);
 	const reference = this.getNode().credentials?.[CREDENTIAL_TYPE];
 	return {
 		baseUrl,
@@ -172,20 +198,14 @@ export async function okDokumentBaseUrl(this: OkDokumentContext): Promise<string
 	return (await getConnection.call(this)).baseUrl;
 }
 
-/** The action node's Options for this item; the trigger uses the defaults. */
+const DEFAULT_SETTINGS: RequestSettings = {
+	timeoutMs: DEFAULT_TIMEOUT_MS,
+	retry: { enabled: DEFAULT_RETRY, maxAttempts: DEFAULT_MAX_ATTEMPTS, firstDelayMs: DEFAULT_RETRY_DELAY_MS },
+};
+
+/** The action node's Options for this item, checked; the trigger and the editor's lists use the defaults. */
 function readSettings(context: OkDokumentContext, itemIndex: number): RequestSettings {
-	const option = (name: string, fallback: number | boolean) =>
-		isActionNode(context)
-			? context.getNodeParameter(`options.${name}`, itemIndex, fallback)
-			: fallback;
-	return {
-		timeoutMs: Number(option('timeout', DEFAULT_TIMEOUT_MS)),
-		retry: {
-			enabled: option('retry', DEFAULT_RETRY) !== false,
-			maxAttempts: Math.max(1, Math.floor(Number(option('maxAttempts', DEFAULT_MAX_ATTEMPTS)))),
-			firstDelayMs: Math.max(0, Number(option('retryDelay', DEFAULT_RETRY_DELAY_MS))),
-		},
-	};
+	return isActionNode(context) ? readRequestOptions(context, itemIndex) : DEFAULT_SETTINGS;
 }
 
 function withLimits(settings: RequestSettings, limits: RequestLimits | undefined): RequestSettings {
@@ -272,7 +292,7 @@ async function attempt<T>(
 				baseUrl: connection.baseUrl,
 				timeoutMs: options.timeout ?? DEFAULT_TIMEOUT_MS,
 				itemIndex,
-				redact: connection.redact,
+				redact: connection.redact.text,
 			}),
 			transient: isTransientNetworkFailure(failure.code, failure.timedOut, idempotent),
 		};
@@ -280,15 +300,24 @@ async function attempt<T>(
 
 	// A server that echoes the key back must not put it into items or errors.
 	let text: string | undefined;
-	const readText = () => (text ??= connection.redact(bodyText(answer.body)));
+	let json: { value: unknown } | undefined;
+	const body: AnswerBody = {
+		text: () => (text ??= connection.redact.text(bodyText(answer.body))),
+		// Only a JSON escape (a backslash) can hide the key from the text's check: the parsed value is checked then.
+		json: () => {
+			json ??= { value: parseJson(body.text()) };
+			if (body.text().includes('\\')) json.value = connection.redact.value(json.value);
+			return json.value;
+		},
+	};
 	const isSuccess = answer.statusCode >= 200 && answer.statusCode < 300;
 	if (isSuccess) {
-		const result = read(answer, readText);
+		const result = read(answer, body);
 		if (result !== undefined) return { result };
 	}
 
 	const headers = answer.headers ?? {};
-	const report = parseJson(readText());
+	const report = body.json();
 	const isReport = report !== null && typeof report === 'object';
 	const retryAfterMs = parseRetryAfter(header(headers, 'retry-after'));
 	const location = header(headers, 'location');
@@ -298,9 +327,9 @@ async function attempt<T>(
 			{
 				statusCode: answer.statusCode,
 				report: isReport ? (report as IDataObject) : undefined,
-				text: isReport ? undefined : readText(),
+				text: isReport ? undefined : body.text(),
 				contentType: header(headers, 'content-type'),
-				location: location && connection.redact(location),
+				location: location && connection.redact.text(location),
 				retryAfterMs,
 			},
 			itemIndex,
@@ -380,15 +409,15 @@ async function waitUnlessAborted(ms: number, signal: AbortSignal | undefined): P
 	}
 }
 
-const readObject: AnswerReader<IDataObject> = (_answer, text) => {
-	const value = parseJson(text());
+const readObject: AnswerReader<IDataObject> = (_answer, body) => {
+	const value = body.json();
 	return value !== null && typeof value === 'object' && !Array.isArray(value)
 		? (value as IDataObject)
 		: undefined;
 };
 
-const readList: AnswerReader<IDataObject[]> = (_answer, text) => {
-	const value = parseJson(text());
+const readList: AnswerReader<IDataObject[]> = (_answer, body) => {
+	const value = body.json();
 	return Array.isArray(value) ? (value as IDataObject[]) : undefined;
 };
 

@@ -1,7 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
-import { binaryPropertyField } from '../../helpers/binary';
+import { binaryPropertyField, readBinaryFieldName } from '../../helpers/binary';
+import { fieldOf, readText } from '../../helpers/validation';
 import { documentIdField, readDocumentId } from './fields';
 import { downloadPdf, fetchPdf, PDF_MIME_TYPE } from '../../documents/requests';
 import { onlyWhere, runsAsTool } from '../../helpers/tool';
@@ -68,14 +69,8 @@ export async function execute(
 ): Promise<INodeExecutionData[]> {
 	const documentId = readDocumentId(this, itemIndex);
 	if (runsAsTool(this)) return [{ json: await describePdf.call(this, documentId, itemIndex) }];
-	const binaryPropertyName = String(this.getNodeParameter('binaryPropertyName', itemIndex)).trim();
-	if (binaryPropertyName === '') {
-		throw new NodeOperationError(this.getNode(), `Put Output File in Field is empty (item index ${itemIndex})`, {
-			itemIndex,
-			description: 'Enter the name of the output binary field for the PDF, for example data.',
-		});
-	}
-	const fileNameOverride = String(this.getNodeParameter('fileName', itemIndex, '')).trim();
+	const binaryPropertyName = readBinaryFieldName(this, itemIndex, 'binaryPropertyName', 'Put Output File in Field');
+	const fileNameOverride = readText(this.getNodeParameter('fileName', itemIndex, ''), fieldOf(this, itemIndex, 'File Name'));
 
 	const pdf = await downloadPdf.call(this, documentId, itemIndex, { fileName: fileNameOverride });
 	return [

@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeProperties, INodePropertyOptions } from 'n
 
 import { DOCUMENT_URL_PATTERN, documentIdInUrl } from '../../callbacks/callback';
 import type { FieldRef } from '../../helpers/validation';
-import { fieldOf, invalidField, shortened, validateId, WITHOUT_SCHEMA_CHECK } from '../../helpers/validation';
+import { fieldOf, invalidField, readText, shortened, validateId, valueText, WITHOUT_SCHEMA_CHECK } from '../../helpers/validation';
 
 /** The list search of From List (methods.listSearch of the node). */
 export const SEARCH_DOCUMENTS_METHOD = 'searchDocuments';
@@ -72,7 +72,7 @@ function documentIdOfUrl(value: unknown, field: FieldRef): string {
 	if (id === undefined) {
 		throw invalidField(
 			field,
-			`is not a URL that names a document: "${shortened(String(url))}"`,
+			`is not a URL that names a document: "${shortened(valueText(url))}"`,
 			'Enter a URL ending in /JSON/document/<ID> or /rest/document/<ID>, or with /viewDocument?id=<ID>, or choose By ID. A signing link (/openDocument/…) names the signature request, not its document.',
 		);
 	}
@@ -118,14 +118,10 @@ export const DOCUMENT_STATE_DESCRIPTION = 'How OKdokument prepares the uploaded 
 
 /** The Document State of an upload: one of OKdokument's values (an expression could give anything else). */
 export function readDocumentState(value: unknown, field: FieldRef): string {
-	if (value === undefined || value === null || value === '') return 'tosign';
-	const state = typeof value === 'string' ? value.trim() : value;
-	if (typeof state !== 'string' || !DOCUMENT_STATES.includes(state)) {
-		throw invalidField(
-			field,
-			`is not one of ${DOCUMENT_STATES.join(', ')}: "${shortened(String(value))}"`,
-			'Choose Ready to Sign, Find Tags or Add Digital Stamp.',
-		);
+	const state = readText(value, field);
+	if (state === '') return 'tosign';
+	if (!DOCUMENT_STATES.includes(state)) {
+		throw invalidField(field, `is not one of ${DOCUMENT_STATES.join(', ')}: "${shortened(state)}"`, 'Choose Ready to Sign, Find Tags or Add Digital Stamp.');
 	}
 	return state;
 }

@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { ALL_STATES, listDocuments } from '../../documents/requests';
+import { fieldOf, readBoolean, readNumber, readText } from '../../helpers/validation';
 
 /** Document states (docs §5), as the `state` filter of the list takes them. */
 const stateOptions = [
@@ -63,7 +64,7 @@ function invalid(context: IExecuteFunctions, itemIndex: number, message: string,
 }
 
 function readState(context: IExecuteFunctions, itemIndex: number): string {
-	const state = String(context.getNodeParameter('state', itemIndex, ALL_STATES)).trim();
+	const state = readText(context.getNodeParameter('state', itemIndex, ALL_STATES), fieldOf(context, itemIndex, 'State'));
 	if (!STATE_VALUES.includes(state)) {
 		throw invalid(
 			context,
@@ -77,17 +78,9 @@ function readState(context: IExecuteFunctions, itemIndex: number): string {
 
 /** How many documents to keep, or undefined for all of them. */
 function readLimit(context: IExecuteFunctions, itemIndex: number): number | undefined {
-	if (context.getNodeParameter('returnAll', itemIndex, false) === true) return undefined;
-	const limit = Number(context.getNodeParameter('limit', itemIndex, 50));
-	if (!Number.isInteger(limit) || limit < 1) {
-		throw invalid(
-			context,
-			itemIndex,
-			`Limit must be a whole number of at least 1, not ${limit}`,
-			'Enter how many documents to return at most, or turn on Return All.',
-		);
-	}
-	return limit;
+	const returnAll = readBoolean(context.getNodeParameter('returnAll', itemIndex, false), fieldOf(context, itemIndex, 'Return All'), false);
+	if (returnAll) return undefined;
+	return readNumber(context.getNodeParameter('limit', itemIndex, 50), fieldOf(context, itemIndex, 'Limit'), { min: 1, whole: true });
 }
 
 /** Lists the documents (docs 3.6). The API has no paging: it always sends the whole list, and the limit is applied here. */

@@ -1,10 +1,10 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { binaryPropertyField, readDocumentFile } from '../../helpers/binary';
+import { binaryPropertyField, readBinaryFieldName, readDocumentFile } from '../../helpers/binary';
 import { answerMessage } from '../../helpers/answers';
+import { fieldOf, readText } from '../../helpers/validation';
 import { uploadDocument } from '../../documents/requests';
-import { fieldOf } from '../../helpers/validation';
 import { DOCUMENT_STATE_DESCRIPTION, DOCUMENT_STATE_OPTIONS, readDocumentState } from './fields';
 
 const properties: INodeProperties[] = [
@@ -45,10 +45,10 @@ export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
-	const binaryPropertyName = String(this.getNodeParameter('binaryPropertyName', itemIndex)).trim();
+	const binaryPropertyName = readBinaryFieldName(this, itemIndex, 'binaryPropertyName', 'Input Binary Field');
 	const state = readDocumentState(this.getNodeParameter('state', itemIndex, 'tosign'), fieldOf(this, itemIndex, 'Document State'));
+	const fileNameOverride = readText(this.getNodeParameter('fileName', itemIndex, ''), fieldOf(this, itemIndex, 'File Name'));
 	const file = await readDocumentFile.call(this, itemIndex, binaryPropertyName);
-	const fileNameOverride = String(this.getNodeParameter('fileName', itemIndex, '')).trim();
 	const filename = fileNameOverride || file.fileName?.trim() || undefined;
 
 	const { documentId, answer } = await uploadDocument.call(

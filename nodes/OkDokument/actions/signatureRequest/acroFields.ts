@@ -1,7 +1,7 @@
 import type { IDataObject, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import type { FieldRef } from '../../helpers/validation';
-import { invalidField } from '../../helpers/validation';
+import { invalidField, readBoolean, readText, shortened, valueText } from '../../helpers/validation';
 
 /** The PDF form-field (acrofield) types OKdokument knows, as it spells them on the wire. */
 export const FIELD_TYPES = ['SIGNATURE', 'TEXT', 'CHECKBOX', 'RADIO', 'COMBOBOX'] as const;
@@ -172,11 +172,14 @@ export function buildAllowedFields(
 		if (!isFieldType(type)) {
 			throw invalidField(
 				field,
-				`has an unknown field type: "${String(entry.type)}"`,
+				`has an unknown field type: "${shortened(valueText(entry.type))}"`,
 				`Choose one of ${FIELD_TYPES.join(', ')}.`,
 			);
 		}
-		const names = String(entry.names ?? '')
+		// Text, or a list of names as an expression may give it.
+		const names = (Array.isArray(entry.names) ? entry.names : [entry.names])
+			.map((names) => readText(names, field))
+			.join(',')
 			.split(/[,;]/)
 			.map((name) => name.trim())
 			.filter((name) => name !== '');
@@ -193,7 +196,7 @@ export function buildAllowedFields(
 /** Field Values as OKdokument's fieldConfig array, or undefined when there are none. */
 export function buildFieldConfig(value: unknown, field: FieldRef): IDataObject[] | undefined {
 	const entries = entriesOf(value).map((entry, index) => {
-		const name = String(entry.name ?? '').trim();
+		const name = readText(entry.name, field);
 		if (name === '') {
 			throw invalidField(
 				field,
@@ -205,7 +208,7 @@ export function buildFieldConfig(value: unknown, field: FieldRef): IDataObject[]
 		return {
 			name,
 			value: typeof fieldValue === 'object' ? JSON.stringify(fieldValue) : String(fieldValue),
-			readOnly: entry.readOnly === true || entry.readOnly === 'true',
+			readOnly: readBoolean(entry.readOnly, field, false),
 		};
 	});
 	return entries.length > 0 ? entries : undefined;
@@ -219,7 +222,7 @@ export function buildIgnoreRequired(value: unknown, field: FieldRef): string[] |
 		if (!isFieldType(type)) {
 			throw invalidField(
 				field,
-				`has an unknown field type: "${String(type)}"`,
+				`has an unknown field type: "${shortened(valueText(type))}"`,
 				`Choose from ${FIELD_TYPES.join(', ')}.`,
 			);
 		}

@@ -2,7 +2,7 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { jsonParse } from 'n8n-workflow';
 
 import type { FieldRef } from '../../helpers/validation';
-import { invalidField } from '../../helpers/validation';
+import { invalidField, refuseKeysN8nDrops } from '../../helpers/validation';
 
 /**
  * Keys the node does not model (for example sigData, which connector version 1.2 had), merged
@@ -51,6 +51,7 @@ export function readAdditionalBodyFields(
 			'Write the keys and values as {"key": value, …}.',
 		);
 	}
+	refuseKeysN8nDrops(parsed, field);
 	// Upper and lower case alike: the docs spell one key two ways (sendInfoURL, sendInfoUrl; docs §8.1).
 	const taken = new Set([...nodeKeys].map((key) => key.toLowerCase()));
 	const clashes = Object.keys(parsed).filter((key) => taken.has(key.toLowerCase()));

@@ -1,7 +1,7 @@
 import { tryToParseDateTime } from 'n8n-workflow';
 
 import type { FieldRef } from '../../helpers/validation';
-import { invalidField } from '../../helpers/validation';
+import { invalidField, shortened, valueText } from '../../helpers/validation';
 
 /** OKdokument keeps a signing link open for at most 10 days (24 hours unless told otherwise). */
 export const MAX_EXPIRATION_MS = 10 * 24 * 60 * 60 * 1000;
@@ -11,7 +11,7 @@ const LIMIT_HINT =
 	'A signing link can stay open for at most 10 days from now; without an expiration it closes after 24 hours.';
 
 /** The largest epoch milliseconds a JavaScript Date can hold. */
-const MAX_DATE_MS = 8.64e15;
+export const MAX_DATE_MS = 8.64e15;
 
 /** Epoch milliseconds of a date given as a number, digits, an ISO or other date text, a Date or a Luxon DateTime. */
 export function toEpochMs(value: unknown, timezone: string): number | undefined {
@@ -45,7 +45,7 @@ export function toExpirationTime(
 	if (ms === undefined) {
 		throw invalidField(
 			field,
-			`is not a date: "${String(value)}"`,
+			`is not a date: "${shortened(valueText(value))}"`,
 			'Pick a date, or map an ISO date such as 2026-12-01T12:00:00Z or epoch milliseconds.',
 		);
 	}

@@ -1,7 +1,14 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import type { FieldRef } from '../../helpers/validation';
-import { invalidField } from '../../helpers/validation';
+import {
+	findForbiddenCharacter,
+	invalidField,
+	readBoolean,
+	refuseKeysN8nDrops,
+	readText,
+	valueText,
+} from '../../helpers/validation';
 import type { Rule, RulesEncoding, RuleValue } from './rulesEncoding';
 import { encodeRules, isNameValueText, parseNameValueRules, quoted } from './rulesEncoding';
 
@@ -226,7 +233,8 @@ const RULE_KINDS: Record<string, RuleKind> = {
 };
 
 const EMAIL = /^[^\s@;,<>"|]+@[^\s@;,<>"|]+\.[^\s@;,<>"|]+$/;
-const PHONE = /^\+?[\d\s()/.-]+$/;
+/** Digits with a leading +, and the plain spaces, brackets, slashes, dots and dashes people write between them. */
+const PHONE = /^\+?[0-9 ()/.-]+$/;
 
 type FieldFor = (label: string) => FieldRef;
 
@@ -235,14 +243,9 @@ function labelOf(name: string): string {
 	return option?.displayName ?? name;
 }
 
-function readBoolean(value: unknown, field: FieldRef): boolean {
-	if (typeof value === 'boolean') return value;
-	if (value === 'true' || value === 'false') return value === 'true';
-	throw invalidField(field, `must be true or false, not ${quoted(String(value))}`, 'Switch it on or off, or map a boolean.');
-}
-
 function readEmail(text: string, field: FieldRef): string {
-	if (!EMAIL.test(text)) {
+	// Control and invisible characters are no white space to the pattern, and have no place in an address.
+	if (!EMAIL.test(text) || findForbiddenCharacter(text) !== undefined) {
 		throw invalidField(field, `is not an e-mail address: ${quoted(text)}`, 'Enter one address, such as name@example.com.');
 	}
 	return text;
@@ -251,8 +254,12 @@ function readEmail(text: string, field: FieldRef): string {
 /** One rule's value, or undefined when it is empty; Send Signed Document To as its addresses. */
 function readRule(kind: RuleKind, value: unknown, field: FieldRef): string | boolean | string[] | undefined {
 	if (value === undefined || value === null) return undefined;
-	if (kind === 'boolean') return readBoolean(value, field);
-	const text = String(value).trim();
+	if (kind === 'boolean') return value === '' ? undefined : readBoolean(value, field);
+	// A list of addresses, as an expression may give it, is Send Signed Document To's addresses.
+	const text =
+		kind === 'emailList' && Array.isArray(value)
+			? value.map((entry) => readText(entry, field)).join(';')
+			: readText(value, field);
 	if (text === '') return undefined;
 	switch (kind) {
 		case 'email':
@@ -299,6 +306,7 @@ interface CustomRules {
 }
 
 function fromObject(object: IDataObject, field: FieldRef): CustomRules {
+	refuseKeysN8nDrops(object, field);
 	return { rules: Object.entries(object).map(([name, value]) => ({ name, value, field })), source: 'json' };
 }
 
@@ -338,7 +346,7 @@ function parseCustomRules(value: unknown, field: FieldRef): CustomRules | undefi
 }
 
 function isFilled(value: unknown): boolean {
-	return value !== undefined && value !== null && String(value).trim() !== '';
+	return value !== undefined && value !== null && valueText(value).trim() !== '';
 }
 
 /** What an operation demands of the rules beyond their own checks. */

@@ -1,9 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { binaryPropertyField, readDocumentFile } from '../../helpers/binary';
+import { binaryPropertyField, readBinaryFieldName, readDocumentFile } from '../../helpers/binary';
 import type { FieldRef } from '../../helpers/validation';
-import { invalidField, validateId, validateOptionalHttpUrl } from '../../helpers/validation';
+import { invalidField, readText, shortened, validateId, validateOptionalHttpUrl } from '../../helpers/validation';
 import { onlyWhere, runsAsTool } from '../../helpers/tool';
 import {
 	DOCUMENT_STATE_DESCRIPTION,
@@ -220,17 +220,14 @@ export interface SigningInput {
 
 type FieldFor = (label: string) => FieldRef;
 
-/** A choice from a list, which an expression could still set to anything. */
+/** A choice from a list, which an expression could still set to anything; nothing leaves it at its default. */
 function readChoice<T extends string>(value: unknown, allowed: T[], field: FieldRef): T | undefined {
-	if (value === undefined || value === null || value === '') return undefined;
-	if (typeof value !== 'string' || !(allowed as string[]).includes(value)) {
-		throw invalidField(
-			field,
-			`is not one of ${allowed.join(', ')}: "${String(value)}"`,
-			'Choose one of the listed values.',
-		);
+	const choice = readText(value, field);
+	if (choice === '') return undefined;
+	if (!(allowed as string[]).includes(choice)) {
+		throw invalidField(field, `is not one of ${allowed.join(', ')}: "${shortened(choice)}"`, 'Choose one of the listed values.');
 	}
-	return value as T;
+	return choice as T;
 }
 
 function optionalId(value: unknown, field: FieldRef): string | undefined {
@@ -272,8 +269,8 @@ async function readDocumentSource(
 		});
 	}
 	const state = readDocumentState(options.documentState, fieldFor('Document State'));
-	const chosenName = typeof options.fileName === 'string' ? options.fileName.trim() : '';
-	const binaryPropertyName = String(this.getNodeParameter('binaryPropertyName', itemIndex)).trim();
+	const chosenName = readText(options.fileName, fieldFor('File Name'));
+	const binaryPropertyName = readBinaryFieldName(this, itemIndex, 'binaryPropertyName', 'Input Binary Field');
 	const file = await readDocumentFile.call(this, itemIndex, binaryPropertyName);
 	const filename = chosenName || file.fileName?.trim() || undefined;
 	return { upload: { content: file.base64, filename, state } };
@@ -287,10 +284,10 @@ function readRuleValues(context: IExecuteFunctions, itemIndex: number, fieldFor:
 	const values = { ...(context.getNodeParameter('rules', itemIndex, {}) as IDataObject) };
 	if (!signerByEmail) return values;
 	for (const [parameter, rule] of Object.entries(SIGNER_FIELDS)) {
-		const own = String(context.getNodeParameter(parameter, itemIndex, '') ?? '').trim();
-		if (own === '') continue;
-		const inRules = String(values[rule] ?? '').trim();
 		const label = signerProperties.find((property) => property.name === parameter)!.displayName;
+		const own = readText(context.getNodeParameter(parameter, itemIndex, ''), fieldFor(label));
+		if (own === '') continue;
+		const inRules = readText(values[rule], fieldFor(`Signing Rules → ${label}`));
 		if (inRules !== '' && inRules !== own) {
 			throw invalidField(
 				fieldFor(label),

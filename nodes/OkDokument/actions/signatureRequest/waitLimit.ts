@@ -1,8 +1,8 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { FieldRef } from '../../helpers/validation';
-import { invalidField } from '../../helpers/validation';
-import { toEpochMs } from './expiration';
+import { invalidField, readNumber, readText, shortened, valueText } from '../../helpers/validation';
+import { MAX_DATE_MS, toEpochMs } from './expiration';
 
 /**
  * How long Send and Wait for Signature and Wait for Signature wait: by default until the signing
@@ -102,36 +102,41 @@ export function readWaitTill(
 	now = Date.now(),
 ): Date {
 	const field: FieldRef = { node: context.getNode(), itemIndex, label: 'Limit Wait Time' };
+	const fieldNamed = (label: string): FieldRef => ({ ...field, label });
 	const latest = link.expiresAt + WAIT_MARGIN_MS;
-	const limit = context.getNodeParameter('limitWaitTime', itemIndex, 'untilExpiration') as string;
+	// An expression that gives nothing leaves the choice at its default.
+	const limit = readText(context.getNodeParameter('limitWaitTime', itemIndex, 'untilExpiration'), field) || 'untilExpiration';
 
 	let until: number;
 	if (limit === 'untilExpiration') {
 		until = latest;
 	} else if (limit === 'afterTimeInterval') {
-		const amount = Number(context.getNodeParameter('resumeAmount', itemIndex, 1));
-		const unit = String(context.getNodeParameter('resumeUnit', itemIndex, 'hours'));
-		if (!(amount > 0) || UNIT_MS[unit] === undefined) {
-			throw invalidField(field, `is not a positive time interval: ${amount} ${unit}`, 'Enter an amount of at least 1 and pick a unit.');
+		const amount = readNumber(context.getNodeParameter('resumeAmount', itemIndex, 1), fieldNamed('Amount'), { min: 1 });
+		const unit = readText(context.getNodeParameter('resumeUnit', itemIndex, 'hours'), fieldNamed('Unit')) || 'hours';
+		// An own key only: "constructor" or "__proto__" would find Object's and make the wait end at an invalid date.
+		if (!Object.prototype.hasOwnProperty.call(UNIT_MS, unit)) {
+			throw invalidField(fieldNamed('Unit'), `is not one of ${Object.keys(UNIT_MS).join(', ')}: "${shortened(unit)}"`, 'Choose one of the listed units.');
 		}
 		until = now + amount * UNIT_MS[unit];
 	} else if (limit === 'atSpecifiedTime') {
 		const value = context.getNodeParameter('maxDateAndTime', itemIndex, '');
 		const at = toEpochMs(value, context.getTimezone());
 		if (at === undefined) {
-			throw invalidField(field, `has no valid Max Date and Time: "${String(value)}"`, 'Pick a date, or map an ISO date such as 2026-12-01T12:00:00Z.');
+			throw invalidField(field, `has no valid Max Date and Time: "${shortened(valueText(value))}"`, 'Pick a date, or map an ISO date such as 2026-12-01T12:00:00Z.');
 		}
 		if (at <= now) {
 			throw invalidField(field, `ends in the past: ${new Date(at).toISOString()}`, 'Pick a moment after the request is sent.');
 		}
 		until = at;
 	} else {
-		throw invalidField(field, `is not one of untilExpiration, afterTimeInterval, atSpecifiedTime: "${limit}"`, 'Choose one of the listed values.');
+		throw invalidField(field, `is not one of untilExpiration, afterTimeInterval, atSpecifiedTime: "${shortened(limit)}"`, 'Choose one of the listed values.');
 	}
 	if (until > latest) {
+		// A long enough interval ends beyond the last moment a date can hold (8.64e15 ms).
+		const end = until <= MAX_DATE_MS ? `at ${new Date(until).toISOString()}` : 'later than any date';
 		throw invalidField(
 			field,
-			`ends at ${new Date(until).toISOString()}, after the signing link expires at ${link.text}`,
+			`ends ${end}, after the signing link expires at ${link.text}`,
 			`Nobody can sign once the link has expired, so waiting longer would only delay the time-out. ${link.tooLateHint}`,
 		);
 	}
