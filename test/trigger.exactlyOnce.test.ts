@@ -97,6 +97,39 @@ describe('OKdokument Trigger: callbacks that overlap', () => {
 		expect(again.executions).toEqual([]);
 	});
 
+	it('a check OKdokument answered while n8n was too busy to read it (a burst) still counts: 200, and the workflow starts', async () => {
+		const trigger = await startTrigger();
+		const { callback, documentId } = await signedWithoutCallback(trigger);
+		const check = `/JSON/document/metadata/${encodeURIComponent(documentId)}`;
+		const asked = () => sandbox.requests.some((request) => request.method === 'GET' && request.path === check);
+		const answer = postCallback(trigger, callback);
+		while (!asked()) await new Promise((resolve) => setImmediate(resolve));
+		// n8n busy with other callbacks for 6 s: a request's timer runs out before its answer is read.
+		const busyUntil = Date.now() + 6_000;
+		while (Date.now() < busyUntil);
+
+		expect((await answer).status).toBe(200);
+		expect(trigger.calls.map((call) => call.outcome)).toEqual(['started']);
+		expect(trigger.executions).toHaveLength(1);
+	});
+
+	it('saves that land in the opposite order from the calls still hold every event, so a restart knows them all', async () => {
+		const trigger = await startTrigger();
+		const first = await signedWithoutCallback(trigger, 'contract-1.pdf');
+		const second = await signedWithoutCallback(trigger, 'contract-2.pdf');
+		trigger.staticData.holdSaves();
+		await postCallback(trigger, first.callback);
+		await postCallback(trigger, second.callback);
+		// The first call's save, which n8n serializes when it writes, lands last.
+		expect(trigger.staticData.releaseHeld()).toBe(2);
+
+		expect(rememberedIn(trigger).map((event) => event.d).sort()).toEqual([first.documentId, second.documentId].sort());
+		const again = await restart(trigger);
+		await postCallback(again, first.callback);
+		await postCallback(again, second.callback);
+		expect(again.executions).toEqual([]);
+	});
+
 	it('a Catch Missed Events check between two callbacks loses neither callback’s event, nor its own', async () => {
 		const trigger = await startTrigger({ catchUp: true, catchUpScope: 'all' });
 		await trigger.settled();

@@ -19,6 +19,7 @@ import { jsonParse, type IDataObject, type Workflow } from 'n8n-workflow';
 
 export class StaticDataStore {
 	private json = '{}';
+	private held: Array<() => void> | undefined;
 
 	/** A fresh copy, as n8n reads it from the database for a new Workflow. */
 	load(): IDataObject {
@@ -28,9 +29,26 @@ export class StaticDataStore {
 	/** Writes a Workflow's static data back if it changed, as saveStaticData does; true when it wrote. */
 	saveIfChanged(workflow: Workflow): boolean {
 		if (workflow.staticData.__dataChanged !== true) return false;
-		this.save(workflow.staticData);
 		workflow.staticData.__dataChanged = false;
+		if (this.held) this.held.push(() => this.save(workflow.staticData));
+		else this.save(workflow.staticData);
 		return true;
+	}
+
+	/**
+	 * Holds the saves of calls until releaseHeld(): n8n writes a call's static data after the call
+	 * answered, serialized when the write runs, and under load those writes land in any order.
+	 */
+	holdSaves(): void {
+		this.held = [];
+	}
+
+	/** Runs the held saves, the last held first (the order in which they hurt most); holds no more. */
+	releaseHeld(): number {
+		const held = this.held ?? [];
+		this.held = undefined;
+		for (const save of [...held].reverse()) save();
+		return held.length;
 	}
 
 	/** Writes static data back whole (what the end of an execution hands over). */

@@ -100,23 +100,32 @@ function bounded(events: RememberedEvent[], now: number): RememberedEvent[] {
 	return recent.filter((event) => !drop.has(event));
 }
 
-/** One trigger's events, as far as this process knows them. */
+/**
+ * One trigger's events, as far as this process knows them. `list` is one array, changed in place:
+ * the static data of every call holds it, so whenever n8n saves a call's static data (after the
+ * call has answered, in whatever order the calls end) it saves every event known by then, not the
+ * events known when that call looked.
+ */
 class DeliveredEvents {
+	readonly list: RememberedEvent[] = [];
 	private byKey = new Map<string, RememberedEvent>();
-
-	get list(): RememberedEvent[] {
-		return [...this.byKey.values()];
-	}
 
 	/** Adds what is not known yet (an event keeps the time it was first remembered), then bounds the list. */
 	add(events: RememberedEvent[], now: number): void {
 		for (const event of events) {
 			const key = keyOf(event);
 			const known = this.byKey.get(key);
-			if (!known || event.t < known.t) this.byKey.set(key, { ...event });
+			if (known) {
+				if (event.t < known.t) known.t = event.t;
+				continue;
+			}
+			const added = { ...event };
+			this.byKey.set(key, added);
+			this.list.push(added);
 		}
-		if (this.byKey.size > MAX_EVENTS || this.list.some((event) => now - event.t > MAX_EVENT_AGE_MS)) {
+		if (this.list.length > MAX_EVENTS || this.list.some((event) => now - event.t > MAX_EVENT_AGE_MS)) {
 			const kept = bounded(this.list, now);
+			this.list.splice(0, this.list.length, ...kept);
 			this.byKey = new Map(kept.map((event) => [keyOf(event), event]));
 		}
 	}
@@ -163,7 +172,7 @@ export function openMemory(context: MemoryOwner, now: number): TriggerMemory {
 	}
 	memory.add(readStored(staticData), now);
 	const write = () => {
-		// Assigned whole: n8n notices a change of static data only when one of its properties is set.
+		// Assigned, not changed in place: n8n saves static data only when one of its properties is set.
 		staticData.events = memory.list as unknown as IDataObject[];
 	};
 	return {
