@@ -103,7 +103,7 @@ import {
 	DOWNSTREAM_NODE_TYPE,
 	readRaw,
 	startHarnessServer,
-	toExpressResponse,
+	recordingExpressResponse,
 	webhookRequest,
 	type LogLine,
 } from './webhook-io';
@@ -373,13 +373,7 @@ export async function startWaitingExecution(options: StartWaitingOptions): Promi
 		call.body = request.body;
 		const additionalData = additionalDataFor();
 		additionalData.httpRequest = request.httpRequest;
-		const response = toExpressResponse(res);
-		let answeredByNode: { body: unknown } | undefined;
-		const sendJson = response.json.bind(response);
-		response.json = (body: unknown) => {
-			answeredByNode = { body };
-			return sendJson(body);
-		};
+		const { response, answeredBody } = recordingExpressResponse(res);
 		additionalData.httpResponse = response;
 		const webhookData: IWebhookData = {
 			httpMethod: webhook.httpMethod as IWebhookData['httpMethod'],
@@ -416,7 +410,7 @@ export async function startWaitingExecution(options: StartWaitingOptions): Promi
 		}
 
 		if (result.noWebhookResponse === true && call.outcome !== 'failed') {
-			call.response = { status: res.statusCode, body: answeredByNode?.body };
+			call.response = { status: res.statusCode, body: answeredBody() };
 		}
 		if (result.workflowData === undefined) {
 			call.outcome = 'ignored';

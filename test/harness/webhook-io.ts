@@ -222,6 +222,21 @@ export function toExpressResponse(res: ServerResponse): NonNullable<IWorkflowExe
 	return express as unknown as NonNullable<IWorkflowExecuteAdditionalData['httpResponse']>;
 }
 
+/** toExpressResponse that also keeps the body a node answered with json(), for the call's record. */
+export function recordingExpressResponse(res: ServerResponse): {
+	response: NonNullable<IWorkflowExecuteAdditionalData['httpResponse']>;
+	answeredBody: () => unknown;
+} {
+	const response = toExpressResponse(res);
+	let answered: { body: unknown } | undefined;
+	const sendJson = response.json.bind(response);
+	response.json = (body: unknown) => {
+		answered = { body };
+		return sendJson(body);
+	};
+	return { response, answeredBody: () => answered?.body };
+}
+
 export function answer(res: ServerResponse, status: number, body: unknown): void {
 	if (res.writableEnded || res.destroyed) return;
 	const isText = typeof body === 'string';

@@ -100,7 +100,7 @@ import {
 	DOWNSTREAM_NODE_TYPE,
 	readRaw,
 	startHarnessServer,
-	toExpressResponse,
+	recordingExpressResponse,
 	webhookRequest,
 	type LogLine,
 } from './webhook-io';
@@ -408,13 +408,7 @@ export async function startWebhookTrigger(options: StartWebhookTriggerOptions): 
 		const executionId = `harness-webhook-${calls.length}`;
 		const additionalData = additionalDataFor(executionId);
 		additionalData.httpRequest = request.httpRequest;
-		const response = toExpressResponse(res);
-		let answeredByNode: { body: unknown } | undefined;
-		const sendJson = response.json.bind(response);
-		response.json = (body: unknown) => {
-			answeredByNode = { body };
-			return sendJson(body);
-		};
+		const { response, answeredBody } = recordingExpressResponse(res);
 		additionalData.httpResponse = response;
 		const workflow = newWorkflow();
 		const workflowNode = workflow.getNode(node.name) as INode;
@@ -448,7 +442,7 @@ export async function startWebhookTrigger(options: StartWebhookTriggerOptions): 
 		}
 
 		if (result.noWebhookResponse === true) {
-			call.response = { status: res.statusCode, body: answeredByNode?.body };
+			call.response = { status: res.statusCode, body: answeredBody() };
 		}
 		if (result.workflowData === undefined) {
 			call.outcome = 'ignored';
