@@ -259,7 +259,7 @@ describe.each([...DIALECTS])('npm run probe against the sandbox (%s dialect)', (
 		left = await accountContents(sandbox);
 	});
 
-	it('answers each question of the README table as this dialect does, with the node setting that matches', () => {
+	it('answers each question of docs/okdokument-api-shapes.md as this dialect does, with the node setting that matches', () => {
 		expect(result.code).toBe(0);
 		for (const [id, [fit, seen, setting]] of Object.entries(EXPECTED[dialect])) {
 			expect(finding(result, id)).toMatchObject({ id, fit, seen, setting });

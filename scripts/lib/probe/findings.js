@@ -2,8 +2,8 @@
 'use strict';
 
 /**
- * The answers to the README's table "where OKdokument's documentation contradicts itself", one row per question,
- * read from the calls the probe made, each with the node setting that matches what was seen.
+ * The answers to the questions of docs/okdokument-api-shapes.md (where OKdokument's documentation contradicts
+ * itself), one row per question, read from the calls the probe made, each with the node setting that matches.
  */
 
 const { accepted, refused } = require('./client');
