@@ -274,6 +274,12 @@ function markdown(results) {
 		"n8n's own Webhook node (→ No Op) on the same n8n just before: the least work n8n does for a production webhook.",
 		`One machine for everything (${results.machine.cpus} × ${results.machine.cpu}, ${results.machine.memoryGiB} GiB; load average ${results.machine.loadBefore} before,`,
 		`${results.machine.loadAfter} after: it is shared with other jobs); Node ${results.nodeVersion} for n8n; n8n's default expression engine.`,
+		...(results.dbPoolSize === undefined
+			? []
+			: [
+					`In queue mode every process had \`DB_POSTGRESDB_POOL_SIZE=${results.dbPoolSize}\` (n8n's default, 2, let n8n's own database calls time out`,
+					'under the burst: "timeout exceeded when trying to connect", failed executions, callbacks answered 500).',
+				]),
 		'',
 		`Steps: **burst**, ${n} distinct callbacks at once; **again**, the same ${n} at once; **after a restart**, n8n restarted (in queue`,
 		`mode the webhook processors, which serve the callbacks), the same ${n} at once. Goal: ${n} executions in all, each event`,
@@ -405,6 +411,7 @@ async function main() {
 		date: new Date().toISOString(),
 		argv: process.argv.slice(2),
 		events: options.events,
+		dbPoolSize: options.dbPoolSize,
 		nodeVersion,
 		machine: machine(loadBefore),
 		setups: measured,
