@@ -78,7 +78,7 @@ const SEND_AND_WAIT_ACTION = 'Send a document for signature and wait until it is
 const SEND_AND_WAIT_TEXTS = [/OKdokument e-mails the signer the link, then this workflow pauses until OKdokument confirms/, /state "timedOut".*never with a signature/];
 const FIELD_LABELS = ['Resource', 'Operation', 'Signature Request ID', 'Send Info URL', 'Result URL'];
 const HINTS = {
-	sendInfoUrl: /\$execution\.resumeUrl/,
+	sendInfoUrl: /use the operation Wait for Signature instead/,
 	resultUrl: /browser redirect/,
 };
 /** Our 401 rule message (credentials/OkDokumentApi.credentials.ts). */
@@ -876,7 +876,7 @@ async function runEditorChecks(options = {}) {
 		} else checks.skip(addName, 'the node panel did not list the node');
 
 		const fieldsName = 'NDV: Resource, Operation, Signature Request ID, Send Info URL and Result URL are shown';
-		const hintsName = 'NDV: the hints of Send Info URL ($execution.resumeUrl) and Result URL (browser redirect) are visible';
+		const hintsName = 'NDV: the hints of Send Info URL (Wait for Signature) and Result URL (browser redirect) are visible';
 		if (added) {
 			const { ndv } = added;
 			await checks.run(

@@ -38,7 +38,7 @@ export function sendInfoUrlField(hint: string, extra = ''): INodeProperties {
 		name: 'sendInfoUrl',
 		type: 'string',
 		default: '',
-		placeholder: 'e.g. {{ $execution.resumeUrl }}',
+		placeholder: 'e.g. https://n8n.example.com/webhook/…/okdokument',
 		description: `${SEND_INFO_URL_DESCRIPTION}${extra}`,
 		hint,
 	};

@@ -8,7 +8,7 @@ import { updateSignatureRequest } from './requests';
 const properties: INodeProperties[] = [
 	signatureRequestIdField,
 	sendInfoUrlField(
-		'To continue this workflow when the signer finishes, add a Wait node set to resume "On Webhook Call" (POST) and enter {{ $execution.resumeUrl }} here',
+		'To continue this workflow when the signer finishes, use the operation Wait for Signature instead (it sets this URL itself); to start another workflow, enter the production URL of an OKdokument Trigger',
 		'. Leave empty to keep the current one.',
 	),
 	resultUrlField(
