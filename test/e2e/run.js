@@ -25,9 +25,10 @@
  * - n8n 2.41.1 in queue mode: the scenarios that name the topology 'queue'. Queue mode is set up for 2.x only.
  * - n8n 1.88.0 ('oldest'), the oldest n8n the package supports, in one process: every scenario that does not say
  *   otherwise, which is every one but the examples (an n8n 1.88 difference in how it records a resumed manual
- *   execution; see scenarios/examples.js): the package loads, every operation, Update's errors and error output, the
- *   trigger with its memory and Catch Missed Events, Create → Wait → Download, 200 items through a webhook, the
- *   secrets scan, and Send and Wait for Signature refusing, as this n8n cannot sign resume URLs. Not the editor
+ *   execution; see scenarios/examples.js) and the MCP Server Trigger (n8n's node, not the package's: scenarios/mcp.js):
+ *   the package loads, every operation, Update's errors and error output, the trigger with its memory, its bursts and
+ *   Catch Missed Events, Create → Wait → Download, Wait for Signature, 200 items through a webhook, the secrets scan,
+ *   and Send and Wait for Signature refusing, as this n8n cannot sign resume URLs. Not the editor
  *   checks: test/e2e/editor.js drives the editors of 1.123 and 2.41. Not queue mode (2.x only). That costs 2.5 to
  *   4 minutes on a warm cache (measured at load averages 6 to 25), and the install of 1.88.0 on a cold one, side by
  *   side with the others (scripts/n8n-runtime.js).
