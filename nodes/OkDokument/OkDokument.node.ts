@@ -8,7 +8,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { requestOptions } from './actions/options.description';
+import { requestOptions } from './transport/requestOptions';
 import * as listSearch from './methods/listSearch';
 import { router } from './actions/router';
 import * as account from './actions/account/Account.resource';

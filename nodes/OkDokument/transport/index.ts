@@ -22,8 +22,8 @@ import {
 import type { Redactor } from '../helpers/secrets';
 import { redactor } from '../helpers/secrets';
 import { describeCharacter, findForbiddenCharacter } from '../helpers/validation';
-import type { RequestSettings } from '../actions/options.description';
-import { readRequestOptions } from '../actions/options.description';
+import type { RequestSettings } from './requestOptions';
+import { readRequestOptions } from './requestOptions';
 import {
 	DEFAULT_MAX_ATTEMPTS,
 	DEFAULT_RETRY,
