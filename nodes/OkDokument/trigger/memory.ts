@@ -14,7 +14,7 @@ import { BoundedMap } from '../helpers/boundedMap';
  *   nothing atomic, so this is the one place where state kept in module memory between
  *   executions is right: a check and the set that follows it, with no `await` between them,
  *   cannot interleave with another callback's. It is keyed by workflow and node, bounded like the
- *   static data (age and count) and in the number of triggers, and gone with the process.
+ *   static data (age and count) and in the number of triggers, and gone when n8n restarts.
  * Every call merges the static data it loaded into the process's memory, and writes the whole
  * memory back whenever the two differ, so a save that another call overwrote is repaired by the
  * next one. A restart starts from the static data alone.
